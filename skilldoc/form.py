@@ -13,10 +13,10 @@ not a code fork.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     TEXT = "text"
     INT = "int"  # whole number (人, 台/套, 人次)
     DECIMAL = "decimal"  # 平方米, 万元

@@ -1,0 +1,245 @@
+"""The one orchestrator: load → plan evidence (page map) → render → check → write → move into place.
+
+Reads top to bottom.  Every stage collects all of its problems; the pipeline
+adds them up so that one run reports everything it can find before anything
+is written.  Intermediate files live in a work folder inside the output
+folder; the finished files are moved into place with ``os.replace`` only at
+the very end, so a failed run leaves earlier outputs untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import project as project_mod
+from .errors import (
+    ChecksFailed,
+    EvidenceError,
+    InputError,
+    OutputError,
+    Problem,
+    Severity,
+    SkilldocError,
+)
+from .form import EVIDENCE_PARTS, LAYOUT, SECTIONS
+from .model import Application, EvidenceItem, PageRange, Project, SectionSource
+
+Progress = Callable[[int, str], Any] | None
+
+
+@dataclass
+class Loaded:
+    """An applicant folder read and checked for input errors (nothing written)."""
+
+    project: Project
+    app: Application
+    sources: list[SectionSource]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load(directory: Path) -> Loaded:
+    """Read the workbook and the section templates; raise one InputError with every problem."""
+    from .workbook import load_application
+
+    proj = project_mod.locate(directory)
+    problems: list[Problem] = []
+    app: Application | None = None
+    try:
+        app, warnings = load_application(proj.workbook, proj.root)
+        problems.extend(warnings)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        sources, section_problems = project_mod.load_sections(proj)
+        problems.extend(section_problems)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        sources = []
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors or app is None:
+        raise InputError("申报数据或正文模板有误，请按下列提示修改后重试", problems)
+    return Loaded(proj, app, sources, problems)
+
+
+def ordered_evidence(items: Sequence[EvidenceItem]) -> list[EvidenceItem]:
+    """Evidence in the sheet's order, grouped by the part of the form it belongs to."""
+    rank = {part: i for i, part in enumerate(EVIDENCE_PARTS)}
+    return sorted(items, key=lambda it: (rank.get(it.part, len(rank)), it.row))
+
+
+@dataclass
+class Prepared:
+    """Everything needed to write outputs: loaded inputs, evidence plan, rendered sections, checks."""
+
+    loaded: Loaded
+    plan: Any  # evidence.bundle.BundlePlan
+    rendered: list[Any]  # render.RenderedSection
+    report: Any  # checks.engine.CheckReport
+    warnings: list[Problem]
+
+
+def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex: bool = False,
+            stamp: str | None = None) -> Prepared:
+    """Load, validate evidence, plan the bundle, render the sections and run every check."""
+    from .checks.engine import run_checks
+    from .evidence.bundle import BundleOptions, plan_bundle
+    from .evidence.sources import prepare_inputs
+    from .render import render_sections
+
+    loaded = load(directory)
+    warnings = list(loaded.warnings)
+    evidence_problems: list[Problem] = []
+    plan = None
+    items = ordered_evidence(loaded.app.evidence)
+    try:
+        inputs, ev_warnings = prepare_inputs(items, workdir)
+        evidence_problems.extend(ev_warnings)
+        options = BundleOptions(duplex=duplex, **({"stamp": stamp} if stamp else {}))
+        plan = plan_bundle(inputs, options)
+        page_map = plan.page_map
+    except EvidenceError as exc:
+        # Keep going so that one run reports evidence, template and check problems
+        # together; references render against placeholder pages meanwhile.
+        evidence_problems.extend(exc.problems)
+        page_map = {it.code: PageRange(0, 0) for it in items}
+    try:
+        rendered, render_warnings = render_sections(loaded.app, loaded.sources, page_map)
+    except InputError as exc:
+        raise InputError(exc.summary, [*evidence_problems, *exc.problems]) from None
+    warnings.extend(render_warnings)
+    report = run_checks(
+        loaded.app,
+        rendered,
+        sources=loaded.sources,
+        page_map=page_map if plan is not None else None,
+        evidence_problems=evidence_problems,
+        limit=limit or SECTIONS[0].limit,
+    )
+    return Prepared(loaded, plan, rendered, report, warnings)
+
+
+def check(directory: Path, *, limit: int | None = None) -> Any:
+    """Run every check and return the report (raises only when inputs cannot be read)."""
+    with _workdir(None) as workdir:
+        return prepare(directory, workdir, limit=limit).report
+
+
+# --- build -------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    outputs: dict[str, Path]
+    report: Any
+    warnings: list[Problem]
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = ["生成完成："]
+        for label, path in self.outputs.items():
+            size = path.stat().st_size if path.exists() else 0
+            lines.append(f"  {label}：{path}（{_human_size(size)}）")
+        for label, value in self.details.items():
+            lines.append(f"  {label}：{value}")
+        if self.report is not None:
+            n_err, n_warn = len(self.report.errors), len(self.report.warnings)
+            lines.append(f"  检查：{n_err} 个错误，{n_warn} 个警告（详见 skilldoc check）")
+        return "\n".join(lines)
+
+
+def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, pdf: bool = False,
+          duplex: bool = False, progress: Progress = None) -> BuildResult:
+    """Build 申报书.docx and 证明材料.pdf (and with ``pdf`` 申报书.pdf, 申报材料.pdf)."""
+    from .docx_form import write_docx
+    from .evidence.bundle import write_bundle
+
+    directory = Path(directory)
+    out_dir = Path(out_dir) if out_dir else directory / LAYOUT.output_dir
+    with _workdir(out_dir) as workdir:
+        prepared = prepare(directory, workdir, duplex=duplex)
+        report = prepared.report
+        if prepared.plan is None:
+            raise EvidenceError("证明材料有误，无法生成（即使加 --force）；请按下列提示修改后重试",
+                                report.errors)
+        if report.has_errors and not force:
+            raise ChecksFailed(
+                "检查发现错误，未生成申报书（修改后重试，或加 --force 强制生成）",
+                report.errors,
+            )
+        warnings = list(prepared.warnings)
+        staged: dict[str, Path] = {}
+
+        docx_path = workdir / LAYOUT.docx_name
+        warnings.extend(write_docx(prepared.loaded.app, prepared.rendered, docx_path))
+        staged["申报书（Word）"] = docx_path
+
+        evidence_path = workdir / LAYOUT.evidence_pdf_name
+        bundle_result = write_bundle(prepared.plan, evidence_path, progress=progress)
+        warnings.extend(bundle_result.warnings)
+        staged["证明材料（PDF）"] = evidence_path
+        details: dict[str, Any] = {
+            "证明材料": f"{bundle_result.evidence_pages} 页，目录 {bundle_result.toc_pages} 页"
+                    + (f"，插入空白页 {bundle_result.blank_pages} 页" if bundle_result.blank_pages else ""),
+        }
+
+        if pdf:
+            from .printready import build_print_pdfs
+
+            extra, extra_details = build_print_pdfs(prepared, docx_path, workdir, progress=progress)
+            staged.update(extra)
+            details.update(extra_details)
+
+        outputs = _move_into_place(staged, out_dir)
+    return BuildResult(outputs, report, warnings, details)
+
+
+# --- plumbing ----------------------------------------------------------------------
+
+
+@contextmanager
+def _workdir(out_dir: Path | None) -> Iterator[Path]:
+    """A scratch folder; inside the output folder when there is one, so moves are atomic renames."""
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(problems=[Problem(f"无法创建输出文件夹 {out_dir}：{exc.strerror}",
+                                                hint="检查路径和写入权限")]) from exc
+        path = Path(tempfile.mkdtemp(prefix=".skilldoc-", dir=out_dir))
+    else:
+        path = Path(tempfile.mkdtemp(prefix="skilldoc-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _move_into_place(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    final: dict[str, Path] = {}
+    for label, path in staged.items():
+        target = out_dir / path.name
+        try:
+            os.replace(path, target)
+        except OSError as exc:
+            raise OutputError(problems=[Problem(
+                f"无法写入 {target}：{exc.strerror}",
+                hint="如果该文件正在 Word/WPS 或 PDF 阅读器中打开，请先关闭再重试",
+            )]) from exc
+        final[label] = target
+    return final
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024:.0f} KB"
+
+
+__all__ = ["BuildResult", "Loaded", "SkilldocError", "build", "check", "load", "ordered_evidence", "prepare"]
