@@ -1,0 +1,53 @@
+"""The print-ready PDFs (issue 6): 申报书.pdf via LibreOffice, and 申报材料.pdf = form + 目录 + evidence.
+
+The form's PDF comes from LibreOffice; it is then passed through the same
+streaming writer as the evidence, which gives it bookmarks (the form and each
+of its eight sections), page labels, duplex blank pages and fixed metadata, so
+two builds of the same inputs are byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .form import FORM_NAME, LAYOUT, SECTIONS
+
+
+def build_print_pdfs(prepared: Any, docx_path: Path, workdir: Path, *,
+                     progress: Any = None) -> tuple[dict[str, Path], dict[str, Any]]:
+    """Convert the DOCX and assemble the combined PDF; returns staged outputs and summary details."""
+    from .evidence.bundle import FrontMatter, plan_bundle, write_bundle
+    from .evidence.inspect import find_first_pages
+    from .office import convert_to_pdf
+
+    raw_dir = workdir / "libreoffice"
+    raw_dir.mkdir()
+    raw_pdf = convert_to_pdf(docx_path, raw_dir)
+
+    titles = [s.title for s in SECTIONS]
+    starts = find_first_pages(raw_pdf, titles, after=0)
+    outline = [(FORM_NAME, 0)] + [(t, starts[t]) for t in titles if t in starts]
+    front = FrontMatter(pdf=raw_pdf, outline=outline)
+
+    form_pdf = workdir / LAYOUT.form_pdf_name
+    form_result = write_bundle(plan_bundle([], replace(prepared.plan.options, toc=False)), form_pdf, front=front)
+    combined = workdir / LAYOUT.combined_pdf_name
+    result = write_bundle(prepared.plan, combined, front=front, progress=progress)
+
+    staged = {"申报书（PDF）": form_pdf, "申报材料（PDF，打印装订用）": combined}
+    details = {
+        "申报书页数": form_result.front_pages,
+        "申报材料": (f"共 {_page_total(result)} 页：申报书 {result.front_pages} 页、目录 {result.toc_pages} 页、"
+                 f"证明材料 {result.evidence_pages} 页"
+                 + (f"、空白页 {result.blank_pages} 页" if result.blank_pages else "")),
+    }
+    missing = [t for t in titles if t not in starts]
+    if missing:
+        details["提示"] = "以下部分未在申报书 PDF 中找到，未加书签：" + "、".join(missing)
+    return staged, details
+
+
+def _page_total(result: Any) -> int:
+    return int(result.front_pages + result.toc_pages + result.evidence_pages + result.blank_pages)
