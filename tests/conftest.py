@@ -1,0 +1,36 @@
+"""Shared fixtures: the bundled sample, scratch applicant folders, the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data_samples" / "demo"
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def sample_dir(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample applicant (tests must never touch the original)."""
+    target = tmp_path / "demo"
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("output"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice is a real part of the product: CI installs it, so its absence is a failure, not a skip."""
+    from skilldoc.office import find_soffice
+
+    path = find_soffice()
+    assert path, "LibreOffice (soffice) is required: run scripts/install-system-deps.sh"
+    return path
