@@ -1,0 +1,731 @@
+"""CJK fonts for the evidence PDF: find one, subset it, embed it.
+
+Page stamps ("第 12 页") and the 目录 pages need Chinese glyphs that every
+viewer renders, so we embed a small subset of a system font rather than rely
+on a viewer's substitute for a non-embedded CID font.
+
+* :func:`find_cjk_font` looks for a font with Chinese glyphs: ``$SKILLDOC_FONT``,
+  then the usual Debian/Ubuntu, Fedora, Windows and macOS paths, then
+  ``fc-list :lang=zh``.  TrueType-outline (``glyf``) fonts are preferred;
+  CFF-outline fonts (Noto Sans CJK ``.ttc``/``.otf``) are supported too.
+* :func:`embedded_font` subsets the font to the characters a caller needs and
+  returns an :class:`EmbeddedFont` that encodes text (Identity-H, 2-byte codes
+  equal to the subset's glyph ids), measures it, and builds the PDF font
+  dictionary (``/Type0`` → ``CIDFontType2`` + ``/FontFile2``, or
+  ``CIDFontType0`` + ``/FontFile3 /CIDFontType0C`` for CFF fonts), with a
+  ``/ToUnicode`` CMap so text extraction and search work.
+
+Everything is deterministic: fixed subsetter options, fixed ``head`` dates, a
+subset tag derived from the glyph set, fixed zlib level.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fontTools import subset as ft_subset
+from fontTools.ttLib import TTFont, TTLibError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
+
+from ..errors import InputError, Problem, ToolMissing
+
+__all__ = [
+    "FontSource",
+    "EmbeddedFont",
+    "GlyphMissing",
+    "find_cjk_font",
+    "embedded_font",
+    "stamp_font",
+    "missing_chars",
+    "STAMP_CHARS",
+]
+
+FONT_ENV = "SKILLDOC_FONT"
+
+# Characters every subset carries, so page numbers can always be drawn.
+BASE_CHARS = " 0123456789"
+# What the usual stamp formats need ("第 N 页", "— N —", "N / 总数", "- N -").
+STAMP_CHARS = BASE_CHARS + "第页共—-/"
+
+# Characters that are layout, not glyphs: never subset, never drawn.
+_LAYOUT_CHARS = frozenset("\n\r\t\f\v")
+
+# Probe characters: a usable font has all of these.
+_PROBE = "中文页码第证明材料目录"
+
+_INSTALL_HINT = (
+    "请安装中文字体：Debian/Ubuntu 执行 sudo apt install fonts-wqy-zenhei；"
+    "或设置环境变量 SKILLDOC_FONT 指向含中文字形的 .ttf/.ttc 字体文件（如 Windows 的 C:\\Windows\\Fonts\\simhei.ttf）"
+)
+
+
+class GlyphMissing(InputError):
+    """Text to be drawn contains characters the CJK font has no glyph for."""
+
+    summary = "字体中缺少所需字符"
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+@dataclass(frozen=True)
+class FontSource:
+    """One face of a font file: ``path`` (``.ttf``/``.otf``/``.ttc``), ``index`` within a collection."""
+
+    path: Path
+    index: int = 0
+    family: str = ""
+    outline: str = "glyf"  # "glyf" (TrueType) or "CFF" (OpenType/CFF)
+
+    @property
+    def postscript_name(self) -> str:
+        return _ps_name(self.family or self.path.stem)
+
+
+def _known_paths() -> list[Path]:
+    """Known CJK font files, most preferred first (TrueType outlines before CFF)."""
+    home = Path.home()
+    windir = Path(os.environ.get("WINDIR") or os.environ.get("SystemRoot") or r"C:\Windows")
+    local_appdata = os.environ.get("LOCALAPPDATA")
+    paths = [
+        # Debian / Ubuntu
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
+        "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
+        "/usr/share/fonts/truetype/arphic/uming.ttc",
+        "/usr/share/fonts/truetype/arphic/ukai.ttc",
+        # Fedora / Arch
+        "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
+        "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+        "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
+        "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
+        # Windows
+        str(windir / "Fonts" / "simhei.ttf"),
+        str(windir / "Fonts" / "simsun.ttc"),
+        str(windir / "Fonts" / "msyh.ttc"),
+        str(windir / "Fonts" / "simkai.ttf"),
+        str(windir / "Fonts" / "simfang.ttf"),
+        # macOS
+        "/System/Library/Fonts/STHeiti Medium.ttc",
+        "/System/Library/Fonts/STHeiti Light.ttc",
+        "/System/Library/Fonts/Hiragino Sans GB.ttc",
+        "/System/Library/Fonts/Supplemental/Songti.ttc",
+        "/Library/Fonts/Arial Unicode.ttf",
+        "/System/Library/Fonts/PingFang.ttc",
+        # CFF-outline fonts last
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+        "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",
+        str(home / "Library" / "Fonts" / "NotoSansCJKsc-Regular.otf"),
+    ]
+    if local_appdata:
+        paths.append(
+            str(Path(local_appdata) / "Microsoft" / "Windows" / "Fonts" / "NotoSansCJKsc-Regular.otf")
+        )
+    return [Path(p) for p in paths]
+
+
+def _face_count(path: Path) -> int:
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    if head[:4] == b"ttcf":
+        return int.from_bytes(head[8:12], "big")
+    return 1
+
+
+def _probe(path: Path, index: int | None = None) -> FontSource | None:
+    """The best face of ``path`` for Chinese text, or ``None`` if it has no Chinese glyphs.
+
+    In a collection prefer a simplified-Chinese face (Noto's "SC"), then the
+    first face that covers the probe characters.
+    """
+    try:
+        count = _face_count(path)
+    except OSError:
+        return None
+    indices = [index] if index is not None else list(range(count))
+    usable: list[tuple[int, FontSource]] = []
+    for i in indices:
+        try:
+            font = TTFont(str(path), fontNumber=i, lazy=True)
+        except (TTLibError, OSError, ValueError, AssertionError):
+            continue
+        try:
+            cmap = font.getBestCmap() or {}
+            if not all(ord(c) in cmap for c in _PROBE):
+                continue
+            family = font["name"].getDebugName(6) or font["name"].getDebugName(4) or path.stem
+            outline = "glyf" if "glyf" in font else "CFF" if "CFF " in font else ""
+            if not outline:
+                continue
+            full = font["name"].getDebugName(1) or ""
+            simplified = re.search(r"\b(SC|GB)\b", full) or "CJKsc" in family or "GB" in family
+            rank = 0 if simplified else 1
+            usable.append((rank, FontSource(path, i, family, outline)))
+        except Exception:  # a damaged system font must not stop discovery
+            continue
+        finally:
+            font.close()
+    if not usable:
+        return None
+    usable.sort(key=lambda pair: (pair[0], pair[1].index))
+    return usable[0][1]
+
+
+def _fc_list() -> list[tuple[Path, int]]:
+    exe = shutil.which("fc-list")
+    if not exe:
+        return []
+    try:
+        out = subprocess.run(
+            [exe, ":lang=zh", "--format", "%{file}\t%{index}\n"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    found = set()
+    for line in out.splitlines():
+        file, _, index = line.partition("\t")
+        if file:
+            try:
+                found.add((Path(file), int(index or 0)))
+            except ValueError:
+                continue
+    # Prefer TrueType files; otherwise a stable order.
+    return sorted(found, key=lambda fi: (fi[0].suffix.lower() not in (".ttf", ".ttc"), str(fi[0]), fi[1]))
+
+
+def _parse_explicit(spec: str | Path) -> tuple[Path, int | None]:
+    """``/path/font.ttc`` or ``/path/font.ttc#2`` (face index)."""
+    text = str(spec)
+    if "#" in text:
+        head, _, tail = text.rpartition("#")
+        if tail.isdigit():
+            return Path(head), int(tail)
+    return Path(text), None
+
+
+def _explicit_source(spec: str | Path, origin: str) -> FontSource:
+    path, index = _parse_explicit(spec)
+    if not path.is_file():
+        raise ToolMissing(
+            "找不到指定的中文字体",
+            [Problem(f"{origin}指定的字体文件“{path}”不存在", hint=_INSTALL_HINT, code="font.missing")],
+        )
+    src = _probe(path, index)
+    if src is None:
+        raise ToolMissing(
+            "指定的字体不能用于中文",
+            [
+                Problem(
+                    f"{origin}指定的字体文件“{path}”无法读取或不含中文字形",
+                    hint=_INSTALL_HINT,
+                    code="font.unusable",
+                )
+            ],
+        )
+    return src
+
+
+@functools.lru_cache(maxsize=16)
+def _discover(explicit: str | None, env: str | None) -> FontSource:
+    if explicit:
+        return _explicit_source(explicit, "")
+    if env:
+        return _explicit_source(env, f"环境变量 {FONT_ENV} ")
+    cff_fallback: FontSource | None = None
+    for path in _known_paths():
+        if not path.is_file():
+            continue
+        src = _probe(path)
+        if src is None:
+            continue
+        if src.outline == "glyf":
+            return src
+        cff_fallback = cff_fallback or src
+    for path, index in _fc_list():
+        src = _probe(path, index)
+        if src is None:
+            continue
+        if src.outline == "glyf":
+            return src
+        cff_fallback = cff_fallback or src
+    if cff_fallback is not None:
+        return cff_fallback
+    raise ToolMissing(
+        "找不到中文字体",
+        [Problem("本机没有可嵌入 PDF 的中文字体，无法生成页码和目录", hint=_INSTALL_HINT, code="font.none")],
+    )
+
+
+def find_cjk_font(explicit: Path | None = None) -> FontSource:
+    """The font to embed: ``explicit``, else ``$SKILLDOC_FONT``, else the first installed CJK font.
+
+    A path may carry a face index for collections: ``simsun.ttc#1``.
+    Raises :class:`~skilldoc.errors.ToolMissing` (Chinese message) when none is usable.
+    """
+    return _discover(str(explicit) if explicit else None, os.environ.get(FONT_ENV) or None)
+
+
+# --------------------------------------------------------------------------- subsetting
+
+
+def _ps_name(name: str) -> str:
+    keep = [c for c in name if 33 <= ord(c) <= 126 and c not in "[](){}<>/%# "]
+    return "".join(keep)[:63] or "CJKFont"
+
+
+def _subset_tag(key: str) -> str:
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+@functools.lru_cache(maxsize=8)
+def _cmap_of(src: FontSource) -> dict[int, str]:
+    font = TTFont(str(src.path), fontNumber=src.index, lazy=True)
+    try:
+        return dict(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+def missing_chars(text: str, source: FontSource | None = None) -> list[str]:
+    """Characters of ``text`` (in order of first appearance) the font has no glyph for."""
+    src = source or find_cjk_font()
+    cmap = _cmap_of(src)
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ch in _LAYOUT_CHARS or ch in seen:
+            continue
+        if ord(ch) not in cmap:
+            seen[ch] = None
+    return list(seen)
+
+
+def _char_label(ch: str) -> str:
+    return f"“{ch}”（U+{ord(ch):04X}）"
+
+
+def _covering_font(chars: Iterable[str], exclude: FontSource) -> FontSource | None:
+    """An installed font (other than ``exclude``) that has all of ``chars`` — for the hint only."""
+    wanted = [ord(c) for c in chars]
+    for path in _known_paths():
+        if not path.is_file() or path == exclude.path:
+            continue
+        src = _probe(path)
+        if src is not None and all(cp in _cmap_of(src) for cp in wanted):
+            return src
+    return None
+
+
+def glyph_missing_error(missing: list[str], src: FontSource, context: str = "") -> GlyphMissing:
+    """The error for characters ``src`` cannot draw; ``context`` says where they came from."""
+    other = _covering_font(missing, src)
+    if other is not None:
+        hint = f"可设置环境变量 {FONT_ENV}={other.path} 改用字体“{other.family}”，或修改这些文字"
+    else:
+        hint = f"请设置环境变量 {FONT_ENV} 指向含这些字符的 .ttf/.ttc 字体文件，或修改这些文字"
+    where = f"{context}中的" if context else ""
+    problems = [
+        Problem(
+            f"{where}字符{_char_label(ch)}在字体“{src.family}”（{src.path}）中没有字形，无法写入证明材料 PDF",
+            hint=hint,
+            code="font.glyph_missing",
+        )
+        for ch in missing
+    ]
+    return GlyphMissing(problems=problems)
+
+
+@dataclass(frozen=True)
+class _Subset:
+    program: bytes  # the font program to embed (TrueType file, or bare CFF table)
+    cid_of: dict[str, int]  # character → CID (= glyph id in the subset)
+    widths: tuple[int, ...]  # advance per CID, 1/1000 em
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+    tag: str
+
+
+_subset_lock = threading.Lock()
+
+_DROP_TABLES = (
+    "BDF ",
+    "EBDT",
+    "EBLC",
+    "EBSC",
+    "FFTM",
+    "GDEF",
+    "GPOS",
+    "GSUB",
+    "BASE",
+    "JSTF",
+    "MATH",
+    "vhea",
+    "vmtx",
+    "VORG",
+    "gasp",
+    "DSIG",
+    "kern",
+    "meta",
+    "morx",
+    "mort",
+    "feat",
+    "PfEd",
+    "LTSH",
+    "hdmx",
+    "VDMX",
+    "PCLT",
+    "SVG ",
+    "COLR",
+    "CPAL",
+    "CBDT",
+    "CBLC",
+    "sbix",
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _make_subset(src: FontSource, chars: str) -> _Subset:
+    """Subset ``src`` to ``chars`` (a sorted, de-duplicated string)."""
+    cmap = _cmap_of(src)
+    options = ft_subset.Options(
+        layout_features=[],
+        hinting=False,
+        notdef_outline=True,
+        glyph_names=False,
+        name_IDs=[1, 2, 3, 4, 6],
+        name_languages=[0x0409],
+        recalc_bounds=False,
+        recalc_timestamp=False,
+        desubroutinize=True,
+    )
+    font = TTFont(str(src.path), fontNumber=src.index, lazy=True, recalcTimestamp=False)
+    try:
+        # Tables a PDF viewer never reads go before subsetting (the subsetter logs about some of them).
+        for tag in _DROP_TABLES:
+            if tag in font:
+                del font[tag]
+        orig_order = font.getGlyphOrder()
+        orig_gids = sorted({font.getGlyphID(cmap[ord(c)]) for c in chars})
+        subsetter = ft_subset.Subsetter(options=options)
+        subsetter.populate(unicodes=[ord(c) for c in chars])
+        subsetter.subset(font)
+        # Fixed dates: the same glyph set gives the same bytes on every run.
+        font["head"].created = 0
+        font["head"].modified = 0
+        order = font.getGlyphOrder()
+        new_gid = {name: i for i, name in enumerate(order)}
+        cid_of = {c: new_gid[cmap[ord(c)]] for c in chars}
+        upem = font["head"].unitsPerEm
+        hmtx = font["hmtx"]
+        widths = tuple(round(hmtx[name][0] * 1000 / upem) for name in order)
+        head = font["head"]
+        bbox = tuple(round(v * 1000 / upem) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+        os2 = font["OS/2"] if "OS/2" in font else None
+        hhea = font["hhea"]
+        ascent = round((os2.sTypoAscender if os2 else hhea.ascent) * 1000 / upem)
+        descent = round((os2.sTypoDescender if os2 else hhea.descent) * 1000 / upem)
+        cap = getattr(os2, "sCapHeight", 0) if os2 else 0
+        cap_height = round(cap * 1000 / upem) if cap else ascent
+        family = src.postscript_name
+        tag = _subset_tag(f"{family}|{src.index}|{','.join(map(str, orig_gids))}|{len(orig_order)}")
+        if src.outline == "CFF":
+            program = _cff_program(font, f"{tag}+{family}")
+        else:
+            buf = io.BytesIO()
+            font.save(buf, reorderTables=True)
+            program = buf.getvalue()
+    finally:
+        font.close()
+    return _Subset(program, cid_of, widths, bbox, ascent, descent, cap_height, tag)  # type: ignore[arg-type]
+
+
+def _cff_program(font: TTFont, ps_name: str) -> bytes:
+    """The bare CFF table of a subset, CID-keyed with CID == glyph id.
+
+    For a ``CIDFontType0`` font the PDF viewer maps CID → glyph through the
+    CFF charset, so the subset's charset is rewritten to the identity: glyph
+    ``i`` is named ``cid%05d`` % i.  Name-keyed CFF is converted to CID-keyed
+    by giving it a one-entry FDArray.
+    """
+    cff = font["CFF "].cff
+    top = cff[cff.fontNames[0]]
+    order = font.getGlyphOrder()
+    charstrings = top.CharStrings
+    if not hasattr(top, "ROS"):
+        _to_cid_keyed(top)
+    cs_dict = charstrings.charStrings
+    new_names = [".notdef" if i == 0 else f"cid{i:05d}" for i in range(len(order))]
+    items = [(new, cs_dict[old]) for new, old in zip(new_names, order, strict=True)]
+    cs_dict.clear()
+    for new, index in items:
+        cs_dict[new] = index
+    if getattr(charstrings, "fdSelect", None) is not None:
+        charstrings.fdSelect = list(charstrings.fdSelect)
+    top.charset = new_names
+    font.setGlyphOrder(new_names)
+    cff.fontNames = [ps_name]
+    buf = io.BytesIO()
+    cff.compile(buf, font)
+    return buf.getvalue()
+
+
+def _to_cid_keyed(top) -> None:  # pragma: no cover - only name-keyed CFF fonts (rare for CJK)
+    from fontTools.cffLib import FDArrayIndex, FontDict
+
+    top.ROS = ("Adobe", "Identity", 0)
+    top.CIDCount = len(top.charset)
+    fd = FontDict()
+    fd.setCFF2(False)
+    fd.Private = top.Private
+    fd.FontName = "CJK"
+    fdarray = FDArrayIndex()
+    fdarray.append(fd)
+    top.FDArray = fdarray
+    top.CharStrings.fdArray = fdarray
+    top.CharStrings.fdSelect = [0] * len(top.charset)
+    top.FDSelect = top.CharStrings.fdSelect
+    del top.Private
+
+
+# --------------------------------------------------------------------------- the embedded font
+
+
+def _stream(data: bytes, extra: dict[str, PdfObject] | None = None) -> StreamObject:
+    stream = EncodedStreamObject()
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    for key, value in (extra or {}).items():
+        stream[NameObject(key)] = value
+    stream._data = zlib.compress(data, 9)  # fixed level: deterministic bytes
+    return stream
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _to_unicode_cmap(cid_of: dict[str, int]) -> bytes:
+    # One character per CID; if several characters share a glyph, the smallest wins.
+    by_cid: dict[int, str] = {}
+    for ch in sorted(cid_of):
+        by_cid.setdefault(cid_of[ch], ch)
+    entries = sorted(by_cid.items())
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
+    for start in range(0, len(entries), 100):
+        chunk = entries[start : start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines.extend(f"<{cid:04X}> <{_utf16_hex(ch)}>" for cid, ch in chunk)
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end", ""]
+    return "\n".join(lines).encode("ascii")
+
+
+def _w_array(widths: tuple[int, ...], default: int) -> ArrayObject:
+    """``/W`` as runs ``c [w1 w2 …]`` of consecutive CIDs whose width differs from ``/DW``."""
+    out = ArrayObject()
+    run_start: int | None = None
+    run: list[int] = []
+    for cid, w in enumerate(widths):
+        if w == default:
+            if run_start is not None:
+                out += [NumberObject(run_start), ArrayObject(NumberObject(v) for v in run)]
+                run_start, run = None, []
+            continue
+        if run_start is None:
+            run_start = cid
+        run.append(w)
+    if run_start is not None:
+        out += [NumberObject(run_start), ArrayObject(NumberObject(v) for v in run)]
+    return out
+
+
+@dataclass(eq=False)
+class EmbeddedFont:
+    """A subset of a CJK font, ready to draw with (Identity-H, CID = subset glyph id)."""
+
+    source: FontSource
+    chars: str  # the characters the subset covers (sorted)
+    _subset: _Subset = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        """``/BaseFont``: ``ABCDEF+PostScriptName`` with a tag derived from the glyph set."""
+        return f"{self._subset.tag}+{self.source.postscript_name}"
+
+    @property
+    def program_size(self) -> int:
+        return len(self._subset.program)
+
+    def covers(self, text: str) -> bool:
+        return all(ch in self._subset.cid_of or ch in _LAYOUT_CHARS for ch in text)
+
+    def _cid(self, ch: str) -> int:
+        try:
+            return self._subset.cid_of[ch]
+        except KeyError:
+            raise ValueError(
+                f"字符{_char_label(ch)}不在字体子集 {self.name} 中；创建子集时须包含所有要绘制的字符"
+            ) from None
+
+    def cids(self, text: str) -> list[int]:
+        return [self._cid(ch) for ch in text if ch not in _LAYOUT_CHARS]
+
+    def encode(self, text: str) -> bytes:
+        """Two bytes per character (big-endian CID) for a ``Tj`` string; layout characters skipped."""
+        return b"".join(cid.to_bytes(2, "big") for cid in self.cids(text))
+
+    def width(self, text: str, size: float) -> float:
+        """Advance width of ``text`` at ``size`` pt, in pt (as a viewer computes it from ``/W``)."""
+        widths = self._subset.widths
+        return sum(widths[cid] for cid in self.cids(text)) * size / 1000.0
+
+    @property
+    def ascent(self) -> int:
+        """Ascender in 1/1000 em."""
+        return self._subset.ascent
+
+    @property
+    def descent(self) -> int:
+        """Descender in 1/1000 em (negative)."""
+        return self._subset.descent
+
+    def pdf_object(self) -> DictionaryObject:
+        """A fresh ``/Type0`` font dictionary with everything below it as direct objects.
+
+        The two streams (font program, ``/ToUnicode``) are ``StreamObject`` values
+        that the writer must make indirect when serialising (see :func:`add_font_to_writer`).
+        """
+        sub = self._subset
+        name = NameObject("/" + self.name)
+        cff = self.source.outline == "CFF"
+        if cff:
+            program = _stream(sub.program, {"/Subtype": NameObject("/CIDFontType0C")})
+            file_key = "/FontFile3"
+        else:
+            program = _stream(sub.program, {"/Length1": NumberObject(len(sub.program))})
+            file_key = "/FontFile2"
+        descriptor = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/FontDescriptor"),
+                NameObject("/FontName"): name,
+                NameObject("/Flags"): NumberObject(4),
+                NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in sub.bbox),
+                NameObject("/ItalicAngle"): NumberObject(0),
+                NameObject("/Ascent"): NumberObject(sub.ascent),
+                NameObject("/Descent"): NumberObject(sub.descent),
+                NameObject("/CapHeight"): NumberObject(sub.cap_height),
+                NameObject("/StemV"): NumberObject(80),
+                NameObject(file_key): program,
+            }
+        )
+        default_width = 1000
+        cid_font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/CIDFontType0" if cff else "/CIDFontType2"),
+                NameObject("/BaseFont"): name,
+                NameObject("/CIDSystemInfo"): DictionaryObject(
+                    {
+                        NameObject("/Registry"): TextStringObject("Adobe"),
+                        NameObject("/Ordering"): TextStringObject("Identity"),
+                        NameObject("/Supplement"): NumberObject(0),
+                    }
+                ),
+                NameObject("/FontDescriptor"): descriptor,
+                NameObject("/DW"): NumberObject(default_width),
+                NameObject("/W"): _w_array(sub.widths, default_width),
+            }
+        )
+        if not cff:
+            cid_font[NameObject("/CIDToGIDMap")] = NameObject("/Identity")
+        return DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type0"),
+                NameObject("/BaseFont"): name,
+                NameObject("/Encoding"): NameObject("/Identity-H"),
+                NameObject("/DescendantFonts"): ArrayObject([cid_font]),
+                NameObject("/ToUnicode"): _stream(_to_unicode_cmap(sub.cid_of)),
+            }
+        )
+
+
+def add_font_to_writer(font: EmbeddedFont, writer) -> IndirectObject:
+    """Add ``font.pdf_object()`` to a ``pypdf.PdfWriter``: streams and dictionaries become indirect.
+
+    Returns the reference to put in a page's ``/Resources /Font``.
+    """
+    top = font.pdf_object()
+    to_unicode = top[NameObject("/ToUnicode")]
+    top[NameObject("/ToUnicode")] = writer._add_object(to_unicode)
+    cid_font = top["/DescendantFonts"][0]
+    descriptor = cid_font["/FontDescriptor"]
+    for key in ("/FontFile2", "/FontFile3"):
+        if key in descriptor:
+            descriptor[NameObject(key)] = writer._add_object(descriptor[key])
+    cid_font[NameObject("/FontDescriptor")] = writer._add_object(descriptor)
+    top[NameObject("/DescendantFonts")] = ArrayObject([writer._add_object(cid_font)])
+    return writer._add_object(top)
+
+
+def embedded_font(chars: str, source: FontSource | None = None) -> EmbeddedFont:
+    """A subset of ``source`` (default: :func:`find_cjk_font`) covering ``chars`` plus space and digits.
+
+    Raises :class:`GlyphMissing` naming every character the font cannot draw.
+    Subsets are cached per (font, character set) for the life of the process.
+    """
+    src = source or find_cjk_font()
+    wanted = "".join(sorted(set(chars).union(BASE_CHARS) - _LAYOUT_CHARS))
+    missing = missing_chars(wanted, src)
+    if missing:
+        raise glyph_missing_error(missing, src)
+    with _subset_lock:
+        sub = _make_subset(src, wanted)
+    return EmbeddedFont(src, wanted, sub)
+
+
+def stamp_font(chars: str, source: FontSource | None = None) -> EmbeddedFont:
+    """The page-stamp font: a subset with ``chars`` plus what the usual stamp formats need."""
+    return embedded_font(chars + STAMP_CHARS, source)
