@@ -1,0 +1,575 @@
+"""Every check of ``skilldoc check``: pure functions over the model and the rendered sections.
+
+:func:`run_checks` returns a :class:`CheckReport`: the findings (errors and
+warnings as :class:`~skilldoc.errors.Problem`, each with a stable ``code``),
+the per-section counts, and one :class:`ThresholdResult` per rule of each
+selection standard.  Nothing here prints or raises for a finding; the caller
+decides (``skilldoc build`` stops on ``report.has_errors`` unless ``--force``).
+
+Finding codes (stable; documented in ``docs/检查报告JSON格式.md``):
+
+=============================================  ===========================================
+section.over_limit / section.near_limit        字数 over the limit / at ≥95% of it
+section.empty / section.no_evidence            nothing written / no 证明材料 cited
+field.missing / field.choice / field.format     header-table completeness and form
+field.category_other / field.assessor_since …   cross-field rules of the header table
+consistency.*                                   figures that contradict each other
+template.literal_number                         a workbook figure typed into a template
+evidence.uncited                                an evidence item no section cites
+threshold.failed                                a rule of a selection standard not met
+=============================================  ===========================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Protocol
+
+from .. import form
+from ..errors import Location, Problem, Severity, errors_in, warnings_in
+from ..form import HEADER_BY_KEY, LAYOUT, FieldType, Section
+from ..model import Application, PageMap, SectionSource
+from . import standards as std
+from .wordcount import Counts, count_text
+
+NEAR_LIMIT = Decimal("0.95")  # ≥95% of the limit is a warning
+
+
+class RenderedSection(Protocol):
+    """What the renderer (:mod:`skilldoc.render`) hands over for one section."""
+
+    section: Section
+    source: Path
+    text: str
+    blocks: Any
+    cited: tuple[str, ...]
+
+
+@dataclass
+class SectionCount:
+    section: Section
+    counts: Counts
+    limit: int
+    source: Path | None = None
+    cited: tuple[str, ...] = ()
+
+    @property
+    def over(self) -> int:
+        """By how many 字 the section exceeds its limit (0 when within)."""
+        return max(0, self.counts.words - self.limit)
+
+    @property
+    def near(self) -> bool:
+        """Within the limit but at or above 95% of it."""
+        return not self.over and self.counts.words >= NEAR_LIMIT * self.limit
+
+    @property
+    def status(self) -> str:
+        return "over" if self.over else "near" if self.near else "ok"
+
+
+@dataclass
+class ThresholdResult:
+    standard: str  # standard key, e.g. "national"
+    article: str  # 第四条、第九条
+    rule: str  # the verbatim clause checked, e.g. 年培训规模不少于2000人次
+    actual: str  # the applicant's figure, for display
+    passed: bool
+    details: tuple[str, ...] = ()
+    # machine-readable extras
+    rule_id: str = ""
+    standard_title: str = ""
+    requirement: str = ""  # 年培训规模 ≥ 2000 人次
+    metric: str = ""
+    op: str = ""
+    threshold: Decimal | None = None
+    unit: str = ""
+    value: Decimal | None = None
+    text: str = ""  # the article(s), verbatim
+    severity: Severity = Severity.ERROR
+
+
+@dataclass
+class CheckReport:
+    findings: list[Problem] = field(default_factory=list)
+    sections: list[SectionCount] = field(default_factory=list)
+    thresholds: list[ThresholdResult] = field(default_factory=list)
+    standards: list[tuple[str, str]] = field(default_factory=list)  # (key, title) of each standard checked
+    limit: int = 3000
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_in(self.findings)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return warnings_in(self.findings)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+
+def run_checks(
+    app: Application,
+    sections: Sequence[RenderedSection],
+    *,
+    sources: Sequence[SectionSource] = (),
+    page_map: PageMap | None = None,
+    evidence_problems: Sequence[Problem] = (),
+    limit: int | None = 3000,
+    standards: Sequence[str] = ("national",),
+) -> CheckReport:
+    """Run every check; ``limit`` None means each section's own limit from the form spec."""
+    report = CheckReport(limit=limit or form.SECTIONS[0].limit)
+    wb = _workbook_name(app)
+
+    report.sections = [count_section(s, limit) for s in sections]
+    report.findings += section_problems(report.sections)
+    report.findings += header_problems(app, wb)
+    report.findings += consistency_problems(app, wb)
+    report.findings += literal_number_problems(app, sources)
+    report.findings += list(evidence_problems)
+    report.findings += evidence_citation_problems(app, sections, wb)
+
+    for standard in std.load_standards(standards):
+        report.standards.append((standard.key, standard.title))
+        for rule in standard.rules:
+            if not rule.applies(app):
+                continue
+            result = evaluate(standard, rule, app)
+            report.thresholds.append(result)
+            if not result.passed:
+                report.findings.append(threshold_problem(result, wb))
+    return report
+
+
+# --- section limits ------------------------------------------------------------------
+
+
+def section_plain_text(rendered: RenderedSection) -> str:
+    """The section as it will appear in the DOCX (markup removed), for counting."""
+    from .. import markup
+
+    blocks = getattr(rendered, "blocks", None)
+    plain = getattr(markup, "plain_text", None)
+    if blocks is not None and plain is not None:
+        return str(plain(tuple(blocks)))
+    if blocks:
+        return "\n".join(_block_text(b) for b in blocks)
+    return rendered.text
+
+
+def _block_text(block: Any) -> str:
+    from ..markup import runs_text
+
+    rows = getattr(block, "rows", None)
+    if rows is not None:
+        return "\n".join("\t".join(runs_text(cell) for cell in row) for row in rows)
+    return runs_text(block.runs)
+
+
+def count_section(rendered: RenderedSection, limit: int | None) -> SectionCount:
+    counts = count_text(section_plain_text(rendered))
+    return SectionCount(rendered.section, counts, limit or rendered.section.limit,
+                        getattr(rendered, "source", None), tuple(getattr(rendered, "cited", ()) or ()))
+
+
+def _section_loc(sc: SectionCount) -> Location:
+    if sc.source is None:
+        return Location(f"{LAYOUT.sections_dir}/{sc.section.filename}")
+    return Location(display_path(sc.source))
+
+
+def display_path(path: Path) -> str:
+    """``sections/1-申报背景.md``: the file as the applicant sees it inside the folder."""
+    parts = Path(path).parts
+    return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
+
+
+def section_problems(counts: Sequence[SectionCount]) -> list[Problem]:
+    problems: list[Problem] = []
+    for sc in counts:
+        title, words, lim = sc.section.title, sc.counts.words, sc.limit
+        if sc.over:
+            problems.append(Problem(
+                f"“{title}”共 {words} 字，超过上限 {lim} 字 {sc.over} 字",
+                _section_loc(sc),
+                hint=f"删减约 {sc.over} 字（按 Word“字数统计”计：每个汉字和中文标点算 1 字，"
+                     "每个连续的英文单词或数字算 1 字）；详细材料可放入证明材料",
+                code="section.over_limit",
+            ))
+        elif sc.near:
+            problems.append(Problem(
+                f"“{title}”共 {words} 字，已达上限 {lim} 字的 {words * 100 // lim}%（还可写 {lim - words} 字）",
+                _section_loc(sc),
+                hint="接近上限；在 Word 中微调格式不会改变字数，但增补内容前请先删减",
+                severity=Severity.WARNING,
+                code="section.near_limit",
+            ))
+        if words == 0:
+            problems.append(Problem(
+                f"“{title}”没有正文内容", _section_loc(sc),
+                hint=f"按表中提示撰写：{sc.section.guidance}",
+                severity=Severity.WARNING, code="section.empty",
+            ))
+        elif not sc.cited:
+            problems.append(Problem(
+                f"“{title}”没有引用任何证明材料", _section_loc(sc),
+                hint="表中要求“另附相关证明材料，并标注证明材料页码”：在正文中用 {{ 证明(\"E01\") }} 引用",
+                severity=Severity.WARNING, code="section.no_evidence",
+            ))
+    return problems
+
+
+# --- header table: completeness and form ----------------------------------------------
+
+
+def _workbook_name(app: Application) -> str:
+    return app.source.name if app.source is not None else LAYOUT.workbook
+
+
+_LABEL_USES: dict[str, int] = {}
+for _f in form.HEADER_FIELDS:
+    _LABEL_USES[_f.label] = _LABEL_USES.get(_f.label, 0) + 1
+
+
+def _field_name(key: str) -> str:
+    """The label in quotes, with its row group when the label alone is ambiguous (其他, 数量（台/套）)."""
+    f = HEADER_BY_KEY[key]
+    if _LABEL_USES[f.label] == 1:
+        return f"“{f.label}”"
+    if f.group:
+        return f"{f.group.split('/')[-1].replace(' ', '')}“{f.label}”"
+    previous = form.HEADER_FIELDS[form.HEADER_FIELDS.index(f) - 1]  # 单位类别 → its 其他
+    return f"{previous.label}“{f.label}”"
+
+
+def _header_loc(wb: str) -> Location:
+    return Location(wb, sheet=LAYOUT.sheets["header"])
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_POSTCODE = re.compile(r"\d{6}")
+_PHONE = re.compile(r"(?:\+?86[-\s]?)?(?:0\d{2,3}[-\s]?)?\d{7,8}(?:[-\s转]\d{1,6})?|400[-\s]?\d{3}[-\s]?\d{4}")
+_MOBILE = re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[A-Za-z\u4e00-\u9fff]{2,}(?::\d+)?(?:/\S*)?", re.IGNORECASE)
+
+_FORMATS: dict[FieldType, tuple[re.Pattern[str], str]] = {
+    FieldType.POSTCODE: (_POSTCODE, "6 位数字，如 312000"),
+    FieldType.PHONE: (_PHONE, "带区号的固定电话，如 0575-88001234"),
+    FieldType.MOBILE: (_MOBILE, "11 位手机号码，如 13800001234"),
+    FieldType.EMAIL: (_EMAIL, "电子邮箱，如 office@example.edu.cn"),
+    FieldType.URL: (_URL, "网址，如 www.example.edu.cn"),
+}
+
+
+def _format_ok(ftype: FieldType, value: str) -> bool:
+    pattern, _ = _FORMATS[ftype]
+    return pattern.fullmatch(value.strip()) is not None
+
+
+def header_problems(app: Application, wb: str) -> list[Problem]:
+    """Required fields filled, choices valid, contact fields plausible, cross-field rules."""
+    h = app.header
+    loc = _header_loc(wb)
+    problems: list[Problem] = []
+    for f in form.HEADER_FIELDS:
+        value = h.get(f.key)
+        if _blank(value):
+            if f.required:
+                problems.append(Problem(
+                    f"必填项{_field_name(f.key)}未填写", loc, hint=f.hint, code="field.missing"))
+            continue
+        if f.type is FieldType.CHOICE and value not in f.options:
+            problems.append(Problem(
+                f"{_field_name(f.key)}填的是“{value}”，不是表中的选项", loc,
+                hint=f"从下拉列表中选择：{'、'.join(f.options)}", code="field.choice"))
+        elif f.type in _FORMATS and not _format_ok(f.type, str(value)):
+            problems.append(Problem(
+                f"{_field_name(f.key)}“{value}”格式不对", loc,
+                hint=f"应为{_FORMATS[f.type][1]}", code="field.format"))
+        elif f.type in (FieldType.INT, FieldType.DECIMAL, FieldType.PERCENT) and isinstance(value, int | Decimal) \
+                and value < 0:
+            problems.append(Problem(f"{_field_name(f.key)}为负数 {value}", loc, code="field.negative"))
+
+    other = h.get("category_other")
+    if h.get("category") == "其他" and _blank(other):
+        problems.append(Problem(
+            "单位类别选了“其他”，但没有填写具体类别", loc,
+            hint="在“其他”一行填写具体的单位类别", code="field.category_other"))
+    elif h.get("category") not in (None, "其他") and not _blank(other):
+        problems.append(Problem(
+            f"单位类别为“{h.get('category')}”，但“其他”一行填了“{other}”（不会印在申报书上）", loc,
+            hint="单位类别不是“其他”时，请清空“其他”一行；或把单位类别改为“其他”",
+            severity=Severity.WARNING, code="field.category_other_unused"))
+
+    if h.get("is_assessor") == "是":
+        if _blank(h.get("assessor_since")):
+            problems.append(Problem(
+                "“是否为技能等级认定机构”选了“是”，但“获批等级认定资质时间”未填写", loc,
+                hint="填写获批时间，如 2020-06-15", code="field.assessor_since"))
+        if _blank(h.get("assessed_occupations")):
+            problems.append(Problem(
+                "“是否为技能等级认定机构”选了“是”，但“等级认定资质制造类职业（工种）数量”未填写", loc,
+                hint="填写具备等级认定资质的制造类职业（工种）个数", severity=Severity.WARNING,
+                code="field.assessed_occupations"))
+    elif h.get("is_assessor") == "否":
+        filled = [HEADER_BY_KEY[k].label for k in ("assessor_since", "assessed_occupations")
+                  if not _blank(h.get(k))]
+        if filled:
+            problems.append(Problem(
+                f"“是否为技能等级认定机构”选了“否”，但填写了{'、'.join(f'“{x}”' for x in filled)}", loc,
+                hint="如已获批认定资质，请改选“是”；否则清空这些项", severity=Severity.WARNING,
+                code="field.assessor_inconsistent"))
+    return problems
+
+
+# --- consistency ------------------------------------------------------------------------
+
+
+def _num(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    return Decimal(value)
+
+
+def consistency_problems(app: Application, wb: str) -> list[Problem]:
+    problems: list[Problem] = []
+    years_sheet, occ_sheet = LAYOUT.sheets["years"], LAYOUT.sheets["occupations"]
+    expert_sheet = LAYOUT.sheets["experts"]
+    h = app.header
+
+    # the three years are the three before 填报时间
+    filled_on = h.get("filled_on")
+    years = [y.year for y in app.years]
+    if filled_on is not None and hasattr(filled_on, "year"):
+        expected = list(range(filled_on.year - form.TRAINING_YEARS, filled_on.year))
+        if years != expected:
+            problems.append(Problem(
+                f"培训总量的年度为 {'、'.join(map(str, years)) or '（无）'}，"
+                f"应为填报时间（{filled_on.year}年）之前三年 {'、'.join(map(str, expected))}",
+                Location(wb, sheet=years_sheet),
+                hint="核对“填报时间”和“培训总量”表的年度列", code="consistency.years"))
+
+    # 高级工及以上 ≤ 培训数量, per year
+    for y in app.years:
+        if y.trained is not None and y.advanced is not None and y.advanced > y.trained:
+            problems.append(Problem(
+                f"{y.year}年高级工及以上数量 {y.advanced} 人次大于培训数量 {y.trained} 人次",
+                Location(wb, sheet=years_sheet), hint="高级工及以上数量是培训数量的一部分，不能更大",
+                code="consistency.advanced_exceeds_trained"))
+        for attr, label in (("pass_rate", "培训合格率"), ("satisfaction", "满意率")):
+            v = getattr(y, attr)
+            if v is not None and not (0 <= v <= 100):
+                problems.append(Problem(
+                    f"{y.year}年{label}为 {std.fmt_number(v)}，不在 0–100 之间",
+                    Location(wb, sheet=years_sheet), hint="填百分数，如 95 表示 95%",
+                    code="consistency.percent_range"))
+
+    # … and per occupation and year
+    for o in app.occupations:
+        loc = _row_loc(wb, occ_sheet, o.row)
+        for oy in o.years:
+            if oy.trained is not None and oy.advanced is not None and oy.advanced > oy.trained:
+                problems.append(Problem(
+                    f"职业（工种）“{o.name}”{oy.year}年高级工及以上数量 {oy.advanced} 人次"
+                    f"大于培训数量 {oy.trained} 人次",
+                    loc, hint="高级工及以上数量是培训数量的一部分，不能更大",
+                    code="consistency.advanced_exceeds_trained"))
+
+    # per-occupation sums ≤ totals, per year
+    for y in app.years:
+        for attr, label in (("trained", "培训数量"), ("advanced", "高级工及以上数量")):
+            total = getattr(y, attr)
+            parts = [getattr(oy, attr) for o in app.occupations if (oy := o.year(y.year)) is not None]
+            parts = [p for p in parts if p is not None]
+            if total is None or not parts:
+                continue
+            s = sum(parts)
+            if s > total:
+                problems.append(Problem(
+                    f"{y.year}年各职业（工种）{label}合计 {s} 人次，大于培训总量表中的 {total} 人次",
+                    Location(wb, sheet=occ_sheet),
+                    hint=f"核对“{occ_sheet}”表各行与“{years_sheet}”表 {y.year}年的{label}",
+                    code="consistency.occupation_sum_exceeds_total"))
+
+    # 实习指导教师人数 = sum by 职称 = sum by 职业资格
+    instructors = _num(h.get("instructors"))
+    for keys, label, code in (
+        (("instr_senior", "instr_first", "instr_title_other"), "按职称分列", "consistency.instructors_by_title"),
+        (("instr_senior_technician", "instr_technician", "instr_senior_worker", "instr_level_other"),
+         "按职业资格（技能等级）分列", "consistency.instructors_by_level"),
+    ):
+        values = [_num(h.get(k)) for k in keys]
+        if instructors is None or all(v is None for v in values):
+            continue
+        total = sum((v for v in values if v is not None), Decimal(0))
+        if total != instructors:
+            parts = "＋".join(f"{HEADER_BY_KEY[k].label} {std.fmt_number(v) if v is not None else 0}"
+                             for k, v in zip(keys, values, strict=True))
+            problems.append(Problem(
+                f"实习指导教师人数为 {std.fmt_number(instructors)} 人，但{label}之和为 "
+                f"{std.fmt_number(total)} 人（{parts}）",
+                _header_loc(wb), hint="两种分列方式各自相加都应等于实习指导教师人数",
+                code=code))
+
+    # 一体化（双师型）教师 and 实习指导教师 are part of the teaching staff? Not stated by the form: no check.
+
+    # matched 实训设备 of the occupations ≤ the header's 教学实训设备
+    for occ_attr, head_key, label in (("equipment_value", "equipment_value", "总值"),
+                                      ("equipment_count", "equipment_count", "数量")):
+        head = _num(h.get(head_key))
+        parts = [_num(getattr(o, occ_attr)) for o in app.occupations]
+        parts = [p for p in parts if p is not None]
+        if head is None or not parts:
+            continue
+        s = sum(parts, Decimal(0))
+        if s > head:
+            problems.append(Problem(
+                f"各职业（工种）实训设备{label}合计 {std.fmt_number(s)}，大于基本信息中的教学实训设备{label} "
+                f"{std.fmt_number(head)}",
+                Location(wb, sheet=occ_sheet),
+                hint="各职业（工种）相匹配的实训设备是全部教学实训设备的一部分",
+                severity=Severity.WARNING, code="consistency.equipment_exceeds_total"))
+
+    # experts belong to a listed occupation
+    names = {o.name for o in app.occupations}
+    for e in app.experts:
+        if e.occupation not in names:
+            problems.append(Problem(
+                f"专家“{e.name}”的职业（工种）“{e.occupation}”不在“{occ_sheet}”表中",
+                _row_loc(wb, expert_sheet, e.row),
+                hint=f"改为与“{occ_sheet}”表完全一致的名称：{'、'.join(sorted(names)) or '（表中尚无职业）'}",
+                code="consistency.expert_occupation"))
+    return problems
+
+
+def _row_loc(wb: str, sheet: str, row: int) -> Location:
+    """A whole worksheet row (``职业工种!5:5``) when the row is known."""
+    return Location(wb, sheet=sheet, cell=f"{row}:{row}" if row > 0 else None)
+
+
+# --- numbers typed into templates ----------------------------------------------------------
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_NUMBER = re.compile(r"(?<![0-9A-Za-z_.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![0-9A-Za-z_]|[.,]\d)")
+_MIN_LITERAL = 10  # smaller numbers (3 个职业) are too common to mean anything
+
+
+def workbook_numbers(app: Application) -> dict[Decimal, str]:
+    """Workbook figures → the template expression that prints them (first one wins)."""
+    found: dict[Decimal, str] = {}
+
+    def add(value: object, expr: str) -> None:
+        n = _num(value)
+        if n is not None and n >= _MIN_LITERAL:
+            found.setdefault(n.normalize(), expr)
+
+    for f in form.HEADER_FIELDS:
+        if f.type in (FieldType.INT, FieldType.DECIMAL, FieldType.PERCENT):
+            add(app.header.get(f.key), f"{{{{ {f.var} }}}}")
+    n = len(app.years)
+    for i, y in enumerate(app.years):
+        ref = "最近年度" if i == n - 1 else f"年度[{i}]"
+        add(y.trained, f"{{{{ {ref}.培训数量 }}}}")
+        add(y.advanced, f"{{{{ {ref}.高级工及以上数量 }}}}")
+        add(y.pass_rate, f"{{{{ {ref}.合格率 }}}}")
+        add(y.satisfaction, f"{{{{ {ref}.满意率 }}}}")
+    for i, o in enumerate(app.occupations):
+        add(o.equipment_value, f"{{{{ 职业[{i}].设备总值 }}}}")
+        add(o.equipment_count, f"{{{{ 职业[{i}].设备数量 }}}}")
+        for oy in o.years:
+            add(oy.trained, f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}")
+            add(oy.advanced, f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}")
+    add(len(app.experts), "{{ 专家人数 }}")
+    return found
+
+
+def _is_year_literal(text: str, start: int, end: int, value: Decimal) -> bool:
+    return 1949 <= value <= 2100 and value == value.to_integral_value() and text[end:end + 1] in ("年", "—", "-", "~", "～", "至")
+
+
+def literal_number_problems(app: Application, sources: Sequence[SectionSource]) -> list[Problem]:
+    """A number typed into a template that equals a workbook figure: suggest the variable."""
+    figures = workbook_numbers(app)
+    years = {Decimal(y.year) for y in app.years}
+    problems: list[Problem] = []
+    for src in sources:
+        # blank out Jinja constructs, keeping offsets (and so line numbers) intact
+        text = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), src.text)
+        seen: set[tuple[int, Decimal]] = set()
+        for m in _NUMBER.finditer(text):
+            try:
+                value = Decimal(m.group(0).replace(",", "")).normalize()
+            except InvalidOperation:
+                continue
+            expr = figures.get(value)
+            if expr is None or value in years or _is_year_literal(text, m.start(), m.end(), value):
+                continue
+            line = text.count("\n", 0, m.start()) + 1
+            if (line, value) in seen:
+                continue
+            seen.add((line, value))
+            problems.append(Problem(
+                f"正文直接写了数字 {m.group(0)}，与工作簿中的数据相同",
+                Location(display_path(src.path), line=line),
+                hint=f"改用变量 {expr}，工作簿修改后正文会自动一致",
+                severity=Severity.WARNING, code="template.literal_number"))
+    return problems
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def evidence_citation_problems(app: Application, sections: Sequence[RenderedSection], wb: str) -> list[Problem]:
+    cited = {code for s in sections for code in (getattr(s, "cited", ()) or ())}
+    sheet = LAYOUT.sheets["evidence"]
+    problems: list[Problem] = []
+    if not sections:  # nothing rendered: citations unknown
+        return problems
+    for item in app.evidence:
+        if item.part == form.HEADER_PART or item.code in cited:
+            continue
+        problems.append(Problem(
+            f"证明材料 {item.code}“{item.title}”（所属部分：{item.part}）没有在任何部分的正文中引用",
+            Location(wb, sheet=sheet, cell=f"{item.row}:{item.row}" if item.row > 0 else None, item=item.code),
+            hint=f"在“{item.part}”正文中用 {{{{ 证明(\"{item.code}\") }}}} 标注页码；不需要的材料请从清单中删除",
+            severity=Severity.WARNING, code="evidence.uncited"))
+    return problems
+
+
+# --- thresholds ---------------------------------------------------------------------------------
+
+
+def evaluate(standard: std.Standard, rule: std.Rule, app: Application) -> ThresholdResult:
+    m = std.measure(rule, app)
+    return ThresholdResult(
+        standard=standard.key, article=rule.article, rule=rule.clause, actual=m.display,
+        passed=rule.holds(m.value), details=m.details, rule_id=rule.id, standard_title=standard.title,
+        requirement=rule.summary, metric=rule.metric, op=rule.op, threshold=rule.threshold,
+        unit=rule.unit, value=m.value, text=rule.text, severity=rule.severity,
+    )
+
+
+def threshold_problem(result: ThresholdResult, wb: str) -> Problem:
+    missing = result.value is None
+    message = (f"{result.standard_title}{result.article}要求“{result.rule}”，"
+               + ("本单位未填写相应数据" if missing else f"本单位为 {result.actual}"))
+    hint = ("在工作簿中填写相应数据后重新检查" if missing
+            else "评审时不达标的申报将不被推荐；请核实数据，确实不足时应暂缓申报")
+    return Problem(message, Location(wb), hint=hint, severity=result.severity, code="threshold.failed")
+
+
+__all__ = [
+    "CheckReport", "RenderedSection", "SectionCount", "ThresholdResult", "count_section", "run_checks",
+    "section_plain_text",
+]
