@@ -379,6 +379,32 @@ def parse_url(raw: Raw) -> str:
     return text
 
 
+def expected_text(field: Field) -> str:
+    """What a cell of ``field`` should hold, for “未填写” messages (same wording as the parsers)."""
+    t = field.type
+    if t is FieldType.INT:
+        return _expected_number("不小于 0 的整数", field.unit, "2000")
+    if t is FieldType.DECIMAL:
+        return _expected_number("不小于 0 的数字", field.unit, "1.5")
+    if t is FieldType.PERCENT:
+        return "0 到 100 之间的百分数，例如 92.5（表示 92.5%）"
+    if t is FieldType.DATE:
+        return DATE_EXPECTED
+    if t is FieldType.CHOICE:
+        return "下列选项之一：" + "、".join(field.options) + "（可从下拉列表中选择）"
+    if t is FieldType.POSTCODE:
+        return "6 位数字的邮政编码，例如 312000"
+    if t is FieldType.PHONE:
+        return "电话号码，例如 0575-88001234"
+    if t is FieldType.MOBILE:
+        return "11 位手机号码，例如 13800001234"
+    if t is FieldType.EMAIL:
+        return "电子邮箱，例如 office@example.edu.cn"
+    if t is FieldType.URL:
+        return "网址，例如 www.example.edu.cn"
+    return "文字"
+
+
 # --- the dispatcher --------------------------------------------------------------------
 
 

@@ -24,14 +24,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
+import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -39,8 +42,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from . import form
-from .errors import Location, OutputError, Problem
+from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
 from .form import FieldType
+from .model import Application, EvidenceItem, Expert, Header, Occupation, OccupationYear, Value, YearTotal
+from .values import (
+    ValueProblem,
+    display,
+    evidence_part_aliases,
+    expected_text,
+    is_blank,
+    normalise_decimal,
+    parse_field,
+    split_paths,
+)
 
 # --- layout: derived from the form spec, shared by writer and loader ---------------
 
@@ -355,3 +369,438 @@ def _write_evidence_sheet(ws: Worksheet) -> None:
     part_col = next(i for i, c in enumerate(columns, start=1) if c.field.key == "part")
     validations = {part_col: _list_validation(form.EVIDENCE_PARTS, "从下拉列表中选择材料所属部分")}
     _write_table(ws, columns, EVIDENCE_ROWS, (8, 36, 44, 16, 30, 12), validations, freeze="C2")
+
+
+# --- loading -------------------------------------------------------------------------------
+
+_BROKEN = object()  # a cell already reported (formula without a value, #DIV/0!): skip further checks
+_OPEN_HINT = "请在 Excel 或 WPS 中打开该文件，确认能正常显示后“另存为” .xlsx 格式再试。"
+_LAYOUT_HINT = "请不要修改、移动表头行或重命名工作表；可以运行 skilldoc init 生成一个新的工作簿作对照。"
+
+
+def _norm(text: object) -> str:
+    """A label for comparison: NFKC, no whitespace (so “职 称” matches “职称”)."""
+    if text is None:
+        return ""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)) if not ch.isspace())
+
+
+def _field_name(field: form.Field) -> str:
+    return f"{field.group}/{field.label}" if field.group else field.label
+
+
+def _relative_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class _Sheet:
+    """One worksheet read twice (cached values and formulas), with merged cells resolved."""
+
+    def __init__(self, values: Worksheet, formulas: Worksheet) -> None:
+        self.name = values.title
+        self.values = values
+        self.formulas = formulas
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for rng in values.merged_cells.ranges:
+            for row in range(rng.min_row, rng.max_row + 1):
+                for col in range(rng.min_col, rng.max_col + 1):
+                    self.merged[(row, col)] = (rng.min_row, rng.min_col)
+
+    @property
+    def max_row(self) -> int:
+        return self.values.max_row
+
+    def origin(self, row: int, col: int) -> tuple[int, int]:
+        return self.merged.get((row, col), (row, col))
+
+    def peek(self, row: int, col: int) -> Any:
+        """The cached value (top-left of a merged range), no checks."""
+        r, c = self.origin(row, col)
+        return self.values.cell(row=r, column=c).value
+
+
+class _Loader:
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.file = _relative_name(path, root)
+        self.root = root
+        self.problems: list[Problem] = []
+        self.epoch = 1900
+        self.sheets: dict[str, _Sheet] = {}
+
+    # -- problems --------------------------------------------------------------------
+
+    def add(self, message: str, sheet: str | None = None, cell: str | None = None, hint: str | None = None,
+            code: str = "workbook", severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(message, Location(self.file, sheet=sheet, cell=cell), hint,
+                                     severity, code))
+
+    # -- opening ---------------------------------------------------------------------
+
+    def open(self) -> None:
+        if not self.path.is_file():
+            raise InputError(f"找不到工作簿 {self.file}", [Problem(
+                f"找不到工作簿 {self.file}", Location(self.file),
+                "请先运行 skilldoc init 创建申报文件夹，或确认文件名为 " + form.LAYOUT.workbook,
+                code="workbook.missing")])
+        try:
+            with warnings.catch_warnings():
+                # openpyxl warns about parts it drops on reading (WPS extensions, slicers, …);
+                # none of them carry data we read.
+                warnings.simplefilter("ignore")
+                values = load_workbook(self.path, data_only=True)
+                formulas = load_workbook(self.path, data_only=False)
+        except Exception as exc:  # openpyxl raises many types for damaged or foreign files
+            raise InputError(f"无法读取工作簿 {self.file}", [Problem(
+                f"无法按 .xlsx 格式读取该文件（{type(exc).__name__}: {exc}）", Location(self.file),
+                "请确认文件是 Excel 2007 及以后的 .xlsx 格式（不是 .xls、.et、.csv），且没有设置打开密码。"
+                + _OPEN_HINT, code="workbook.unreadable")]) from exc
+        self.epoch = 1904 if values.epoch.year == 1904 else 1900
+        for ws in values.worksheets:
+            self.sheets[ws.title] = _Sheet(ws, formulas[ws.title])
+
+    def sheet(self, key: str) -> _Sheet | None:
+        name = SHEETS[key]
+        found = self.sheets.get(name) or next(
+            (s for title, s in self.sheets.items() if _norm(title) == _norm(name)), None)
+        if found is None:
+            self.add(f"缺少工作表“{name}”", sheet=name,
+                     hint="现有工作表：" + "、".join(self.sheets) + "。" + _LAYOUT_HINT, code="workbook.sheet")
+        return found
+
+    # -- cells -----------------------------------------------------------------------
+
+    def raw(self, sheet: _Sheet, row: int, col: int) -> tuple[Any, str, bool]:
+        """(value, coordinate, percent_format) of a cell; value is _BROKEN if already reported."""
+        r, c = sheet.origin(row, col)
+        coord = f"{get_column_letter(col)}{row}"
+        cell = sheet.values.cell(row=r, column=c)
+        value = cell.value
+        formula = sheet.formulas.cell(row=r, column=c)
+        if formula.data_type == "f" and value is None:
+            self.add("该格是公式，但文件中没有保存计算结果（文件可能由其他程序生成，从未在 Excel/WPS 中打开过）",
+                     sheet.name, coord, "请在 Excel 或 WPS 中打开该工作簿并保存一次，再重新运行；"
+                     "或者把公式改为直接填写数值。", code="cell.formula")
+            return _BROKEN, coord, False
+        if cell.data_type == "e":
+            self.add(f"该格的公式计算出错（{value}）", sheet.name, coord,
+                     "请修正公式或直接填写数值。", code="cell.error")
+            return _BROKEN, coord, False
+        return value, coord, "%" in (cell.number_format or "")
+
+    def read(self, sheet: _Sheet, row: int, col: int, field: form.Field, *, name: str | None = None,
+             required: bool | None = None, aliases: dict[str, str] | None = None) -> Value:
+        value, coord, percent_format = self.raw(sheet, row, col)
+        if value is _BROKEN:
+            return None
+        name = name or _field_name(field)
+        required = field.required if required is None else required
+        if is_blank(value):
+            if required:
+                self.add(f"“{name}”未填写，应为{expected_text(field)}", sheet.name, coord, field.hint or None,
+                         code="cell.required")
+            return None
+        try:
+            parsed = parse_field(field, value, percent_format=percent_format, epoch=self.epoch,
+                                 aliases=aliases)
+        except ValueProblem as vp:
+            self.add(f"“{name}”{vp.message}", sheet.name, coord, field.hint or None, code="cell.value")
+            return None
+        if field.type is FieldType.PERCENT and parsed is not None and parsed < 1 and not percent_format:
+            self.add(f"“{name}”填写了“{display(value)}”，按 {parsed}% 读取；若是指 {parsed * 100}%，请填写 "
+                     f"{normalise_decimal(parsed * 100)}", sheet.name, coord, field.hint or None,
+                     code="cell.percent", severity=Severity.WARNING)
+        return parsed
+
+    def row_is_blank(self, sheet: _Sheet, row: int, cols: Iterable[int]) -> bool:
+        return all(is_blank(sheet.peek(row, c)) for c in cols)
+
+    # -- table layout ----------------------------------------------------------------
+
+    def find_header(self, sheet: _Sheet, anchor: str) -> int | None:
+        """The row (in the first rows) that holds the column title ``anchor``."""
+        for row in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1):
+            for col in range(1, sheet.values.max_column + 1):
+                if _norm(sheet.peek(row, col)) == _norm(anchor):
+                    return row
+        return None
+
+    def map_columns(self, sheet: _Sheet, header_row: int, columns: Sequence[Column]) -> dict[int, int] | None:
+        """Column index (1-based) of each expected column, by title; None after reporting missing ones."""
+        titles = {col: _norm(sheet.peek(header_row, col)) for col in range(1, sheet.values.max_column + 1)}
+        found: dict[int, int] = {}
+        missing = []
+        for i, column in enumerate(columns):
+            accepted = {_norm(column.title)}
+            if column.year is None:
+                accepted.add(_norm(column.field.label))
+            col = next((c for c, t in titles.items() if t in accepted and c not in found.values()), None)
+            if col is None:
+                missing.append(column.title)
+            else:
+                found[i] = col
+        if missing:
+            self.add(f"工作表“{sheet.name}”第 {header_row} 行的表头缺少：" + "、".join(missing), sheet.name,
+                     hint="表头应为：" + " | ".join(c.title for c in columns) + "。" + _LAYOUT_HINT,
+                     code="workbook.header")
+            return None
+        return found
+
+    def table(self, key: str, columns: Sequence[Column]) -> tuple[_Sheet, dict[int, int], list[int]] | None:
+        """Locate a table sheet: (sheet, column map, non-blank data rows)."""
+        sheet = self.sheet(key)
+        if sheet is None:
+            return None
+        header_row = self.find_header(sheet, columns[0].title)
+        if header_row is None:
+            self.add(f"工作表“{sheet.name}”中找不到表头行（应以“{columns[0].title}”开头）", sheet.name,
+                     hint="表头应为：" + " | ".join(c.title for c in columns) + "。" + _LAYOUT_HINT,
+                     code="workbook.header")
+            return None
+        cols = self.map_columns(sheet, header_row, columns)
+        if cols is None:
+            return None
+        rows = [r for r in range(header_row + 1, sheet.max_row + 1)
+                if not self.row_is_blank(sheet, r, cols.values())]
+        return sheet, cols, rows
+
+    # -- the sheets ------------------------------------------------------------------
+
+    def header(self) -> dict[str, Value]:
+        values: dict[str, Value] = {}
+        sheet = self.sheet("header")
+        if sheet is None:
+            return values
+        header_row = self.find_header(sheet, "填写内容")
+        cols = None
+        if header_row is not None:
+            titles = {_norm(sheet.peek(header_row, c)): c for c in range(1, sheet.values.max_column + 1)}
+            cols = [titles.get(_norm(t)) for t in HEADER_SHEET_COLUMNS[:3]]
+        if header_row is None or cols is None or None in cols:
+            self.add(f"工作表“{sheet.name}”中找不到表头行（{' | '.join(HEADER_SHEET_COLUMNS)}）", sheet.name,
+                     hint=_LAYOUT_HINT, code="workbook.header")
+            return values
+        group_col, label_col, value_col = cols
+        assert group_col and label_col and value_col
+        by_key: dict[tuple[str, str], list[int]] = {}
+        by_label: dict[str, list[int]] = {}
+        for row in range(header_row + 1, sheet.max_row + 1):
+            label = _norm(sheet.peek(row, label_col))
+            if label:
+                by_key.setdefault((_norm(sheet.peek(row, group_col)), label), []).append(row)
+                by_label.setdefault(label, []).append(row)
+        label_counts: dict[str, int] = {}
+        for f in form.HEADER_FIELDS:
+            label_counts[_norm(f.label)] = label_counts.get(_norm(f.label), 0) + 1
+        for f in form.HEADER_FIELDS:
+            rows = by_key.get((_norm(f.group), _norm(f.label)))
+            if rows is None and label_counts[_norm(f.label)] == 1:
+                rows = by_label.get(_norm(f.label))
+            if not rows:
+                self.add(f"工作表“{sheet.name}”中找不到项目“{_field_name(f)}”所在的行", sheet.name,
+                         hint="请不要删除或改写“分组”“项目”两列的文字。" + _LAYOUT_HINT, code="workbook.row")
+                continue
+            if len(rows) > 1:
+                cells = "、".join(f"{get_column_letter(label_col)}{r}" for r in rows)
+                self.add(f"项目“{_field_name(f)}”出现了 {len(rows)} 次（{cells}），只应有一行", sheet.name,
+                         hint="请删除重复的行。", code="workbook.row")
+                continue
+            values[f.key] = self.read(sheet, rows[0], value_col, f)
+        return values
+
+    def years(self, filled_on: Value) -> tuple[YearTotal, ...]:
+        columns = year_sheet_columns()
+        located = self.table("years", columns)
+        if located is None:
+            return ()
+        sheet, cols, rows = located
+        totals: list[YearTotal] = []
+        year_cells: list[tuple[int, str]] = []
+        for row in rows:
+            year = self.read(sheet, row, cols[0], columns[0].field, name=YEAR_LABEL)
+            prefix = f"{year}年" if isinstance(year, int) else ""
+            vals = [year] + [self.read(sheet, row, cols[i], c.field, name=prefix + c.title)
+                             for i, c in enumerate(columns) if i > 0]
+            if not isinstance(year, int):
+                continue
+            if not 1949 < year < 2100:
+                self.add(f"“{YEAR_LABEL}”填写了“{year}”，应为四位年份，例如 2021", sheet.name,
+                         f"{get_column_letter(cols[0])}{row}", code="cell.value")
+                continue
+            year_cells.append((year, f"{get_column_letter(cols[0])}{row}"))
+            totals.append(YearTotal(year, *vals[1:]))  # type: ignore[arg-type]
+        if len(rows) != form.TRAINING_YEARS:
+            self.add(f"“{sheet.name}”应填写 {form.TRAINING_YEARS} 个年度（填报时间之前三年），现有 {len(rows)} 行",
+                     sheet.name, hint="每个年度一行，不要增删年度行。", code="years.count")
+        elif len(year_cells) == form.TRAINING_YEARS:
+            ordered = sorted(y for y, _ in year_cells)
+            if ordered != list(range(ordered[0], ordered[0] + form.TRAINING_YEARS)):
+                listing = "、".join(f"{cell}={y}" for y, cell in year_cells)
+                self.add(f"“{sheet.name}”的年度应为连续的三年，现为 {listing}", sheet.name,
+                         year_cells[0][1], hint="年度为填报时间之前的三年，如 2019、2020、2021。",
+                         code="years.sequence")
+            elif isinstance(filled_on, dt.date) and ordered != training_years(filled_on.year):
+                expected = training_years(filled_on.year)
+                self.add(f"“{sheet.name}”的年度为 {ordered[0]}—{ordered[-1]}，而填报时间是 {filled_on.year} 年，"
+                         f"应为 {expected[0]}—{expected[-1]}", sheet.name, year_cells[0][1],
+                         hint="培训总量取填报年份之前三年；请核对年度或填报时间。", code="years.filled_on",
+                         severity=Severity.WARNING)
+        return tuple(sorted(totals, key=lambda t: t.year))
+
+    def occupations(self, years: Sequence[int]) -> tuple[Occupation, ...]:
+        sheet = self.sheet("occupations")
+        if sheet is None:
+            return ()
+        name_col = form.OCCUPATION_COLUMNS[0]
+        header_row = self.find_header(sheet, column_title(name_col))
+        if header_row is None:
+            self.add(f"工作表“{sheet.name}”中找不到表头行（应以“{column_title(name_col)}”开头）", sheet.name,
+                     hint=_LAYOUT_HINT, code="workbook.header")
+            return ()
+        sheet_years = self._occupation_years(sheet, header_row)
+        if years and sheet_years != list(years):
+            shown = "、".join(map(str, sheet_years)) or "（无）"
+            self.add(f"工作表“{sheet.name}”表头中的年度（{shown}）与“{SHEETS['years']}”的年度"
+                     f"（{'、'.join(map(str, years))}）不一致", sheet.name,
+                     hint="每个年度应有“培训数量”“高级工及以上数量”两列，表头写明年份，如 2021年培训数量（人次）。",
+                     code="workbook.header")
+            return ()
+        columns = occupation_sheet_columns(sheet_years)
+        cols = self.map_columns(sheet, header_row, columns)
+        if cols is None:
+            return ()
+        rows = [r for r in range(header_row + 1, sheet.max_row + 1)
+                if not self.row_is_blank(sheet, r, cols.values())]
+        result: list[Occupation] = []
+        seen: dict[str, str] = {}
+        for row in rows:
+            vals = [self.read(sheet, row, cols[i], c.field, name=c.title,
+                              required=True if c.year is not None else None)
+                    for i, c in enumerate(columns)]
+            name = vals[0]
+            if isinstance(name, str):
+                key = _norm(name)
+                coord = f"{get_column_letter(cols[0])}{row}"
+                if key in seen:
+                    self.add(f"职业（工种）“{name}”重复（与 {seen[key]} 相同）", sheet.name, coord,
+                             hint="每个职业（工种）只填一行。", code="occupation.duplicate")
+                    continue
+                seen[key] = coord
+            per_year = tuple(OccupationYear(y, vals[1 + 2 * i], vals[2 + 2 * i])  # type: ignore[arg-type]
+                             for i, y in enumerate(sheet_years))
+            if isinstance(name, str):
+                result.append(Occupation(name, per_year, vals[-2], vals[-1], row))  # type: ignore[arg-type]
+        if not rows:
+            self.add(f"工作表“{sheet.name}”还没有填写职业（工种）", sheet.name,
+                     f"{get_column_letter(cols[0])}{header_row + 1}",
+                     hint="申报书须写明申报职业；每个职业（工种）一行。", code="occupation.none")
+        return tuple(result)
+
+    def _occupation_years(self, sheet: _Sheet, header_row: int) -> list[int]:
+        per_year = re.compile(r"(\d{4})年?(.+)")
+        labels = {_norm(f.label) for f in form.YEAR_COLUMNS[:2]}
+        found: list[int] = []
+        for col in range(1, sheet.values.max_column + 1):
+            m = per_year.fullmatch(_norm(sheet.peek(header_row, col)))
+            if m and re.sub(r"\(.*\)$", "", m.group(2)) in labels and int(m.group(1)) not in found:
+                found.append(int(m.group(1)))
+        return sorted(found)
+
+    def experts(self, occupations: Sequence[Occupation], occupations_known: bool) -> tuple[Expert, ...]:
+        columns = expert_sheet_columns()
+        located = self.table("experts", columns)
+        if located is None:
+            return ()
+        sheet, cols, rows = located
+        names = {_norm(o.name): o.name for o in occupations}
+        result = []
+        for row in rows:
+            vals = [self.read(sheet, row, cols[i], c.field, name=c.title) for i, c in enumerate(columns)]
+            name, occupation, category, employer, title = vals
+            if isinstance(occupation, str) and occupations_known:
+                canonical = names.get(_norm(occupation))
+                if canonical is None:
+                    listed = "、".join(o.name for o in occupations) or "（还没有填写）"
+                    self.add(f"职业（工种）“{occupation}”不在“{SHEETS['occupations']}”表中", sheet.name,
+                             f"{get_column_letter(cols[1])}{row}",
+                             hint=f"应为其中之一：{listed}。", code="expert.occupation")
+                    continue
+                occupation = canonical
+            if all(isinstance(v, str) for v in (name, occupation, category)):
+                result.append(Expert(name, occupation, category, employer or "", title or "", row))  # type: ignore[arg-type]
+        return tuple(result)
+
+    def evidence(self) -> tuple[EvidenceItem, ...]:
+        columns = evidence_sheet_columns()
+        located = self.table("evidence", columns)
+        if located is None:
+            return ()
+        sheet, cols, rows = located
+        index = {c.field.key: i for i, c in enumerate(columns)}
+        aliases = evidence_part_aliases()
+        seen: dict[str, str] = {}
+        result = []
+        for row in rows:
+            vals = {c.field.key: self.read(sheet, row, cols[i], c.field, name=c.title,
+                                           aliases=aliases if c.field.key == "part" else None)
+                    for i, c in enumerate(columns)}
+            code = vals["code"]
+            code_cell = f"{get_column_letter(cols[index['code']])}{row}"
+            if isinstance(code, str):
+                code = unicodedata.normalize("NFKC", code).strip()
+                if re.search(r"[\s\"'“”‘’(){}]", code):
+                    self.add(f"编号“{code}”中不能有空格、引号或括号", sheet.name, code_cell,
+                             hint="编号如 E01、E02，正文用 {{ 证明(\"E01\") }} 引用。", code="evidence.code")
+                    code = None
+                elif code in seen:
+                    self.add(f"编号“{code}”重复（与 {seen[code]} 相同）", sheet.name, code_cell,
+                             hint="每份证明材料的编号必须不同。", code="evidence.duplicate")
+                    code = None
+                else:
+                    seen[code] = code_cell
+            files_raw = vals["files"]
+            files: list[Path] = []
+            if isinstance(files_raw, str):
+                for text in split_paths(files_raw):
+                    p = Path(text)
+                    files.append(p if p.is_absolute() else Path(os.path.normpath(self.root / p)))
+                if not files:
+                    self.add("“文件”只有分隔符，没有文件路径", sheet.name,
+                             f"{get_column_letter(cols[index['files']])}{row}",
+                             hint=columns[index["files"]].field.hint, code="evidence.files")
+            if isinstance(code, str) and isinstance(vals["title"], str) and files \
+                    and isinstance(vals["part"], str):
+                password = vals["password"]
+                result.append(EvidenceItem(code, vals["title"], vals["part"], tuple(files),
+                                           vals["note"] or "", password or None, row))  # type: ignore[arg-type]
+        return tuple(result)
+
+
+def load_application(path: Path, root: Path) -> tuple[Application, list[Problem]]:
+    """Load and check the applicant workbook; return the typed application and warnings.
+
+    Every problem in the workbook is collected; if any is an error, one
+    :class:`~skilldoc.errors.InputError` lists them all (warnings included).
+    Each problem names the workbook (relative to ``root``), the sheet and the
+    cell.  Relative evidence paths are resolved against ``root``.
+    """
+    loader = _Loader(Path(path), Path(root))
+    loader.open()
+    header = loader.header()
+    years = loader.years(header.get("filled_on"))
+    year_numbers = [y.year for y in years] if len(years) == form.TRAINING_YEARS else []
+    errors_before = len(errors_in(loader.problems))
+    occupations = loader.occupations(year_numbers)
+    occupations_known = SHEETS["occupations"] in loader.sheets and not any(
+        p.code in ("workbook.header",) and p.location and p.location.sheet == SHEETS["occupations"]
+        for p in loader.problems[errors_before:])
+    experts = loader.experts(occupations, occupations_known)
+    evidence = loader.evidence()
+    errors = errors_in(loader.problems)
+    if errors:
+        raise InputError(f"工作簿 {loader.file} 有 {len(errors)} 处需要修改", loader.problems)
+    app = Application(Header(header), years, occupations, experts, evidence, source=Path(path))
+    return app, warnings_in(loader.problems)
