@@ -1,0 +1,639 @@
+"""Evidence files → validated PDFs the bundle writer can read pages from.
+
+Every file of every item is checked before anything is written, and all
+problems are reported together (one :class:`EvidenceError`).  What each kind
+becomes:
+
+- **PDF**: used in place (``SourceFile.pdf`` is the user's file, never
+  modified).  Encrypted PDFs that open with an empty user password are used
+  with ``password=""``; others need the item's 打开密码 (the 证明材料 sheet's
+  column; ``--password`` for ``skilldoc bundle``).  A damaged PDF that pypdf
+  can only read in its lenient mode is rewritten once into the work folder (a
+  repaired, decrypted copy: the writer then reads it without tricks) and used
+  with a warning.  Embedded attachments are not carried into the bundle (it is
+  made of pages): a warning says so, naming them.
+- **Image** (JPG/PNG/TIFF/BMP/GIF/WEBP): a one-page-per-frame A4 PDF in the
+  work folder, see :mod:`skilldoc.evidence.images`.
+- **Office** (DOCX/DOC/XLSX/XLS/ODT/ODS/ODP/PPTX/PPT/RTF/WPS/ET/DPS): converted by
+  LibreOffice (:mod:`skilldoc.office`) into the work folder.
+
+The file's content decides, not only its name: a ``.pdf`` that is really a
+JPEG is used as the image it is (with a warning); one that is an HTML page is
+an error.  Conversions are cached in the work folder by content hash, so a
+file listed twice (or a second run with the same work folder) is converted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf.errors import DependencyError
+
+from ..errors import (
+    ConversionError,
+    EvidenceError,
+    Location,
+    Problem,
+    Severity,
+    ToolMissing,
+    errors_in,
+)
+from ..form import LAYOUT
+from ..model import EvidenceItem
+from .images import ImageProblem, image_to_pdf
+
+PDF_EXTENSIONS = (".pdf",)
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+OFFICE_EXTENSIONS = (".docx", ".doc", ".docm", ".xlsx", ".xls", ".xlsm", ".odt", ".ods", ".odp",
+                     ".pptx", ".ppt", ".rtf", ".wps", ".et", ".dps")
+
+SUPPORTED_TEXT = ("PDF；图片 JPG/JPEG/PNG/TIFF/BMP/GIF/WEBP；"
+                  "Office 文档 DOCX/DOC/XLSX/XLS/ODT/ODS/ODP/PPTX/PPT/RTF/WPS（需安装 LibreOffice）")
+
+# WPS Office's own extensions hold either the old binary (OLE) or the new zip formats.
+_WPS_SUFFIX = {".wps": (".doc", ".docx"), ".et": (".xls", ".xlsx"), ".dps": (".ppt", ".pptx")}
+
+_MAGIC_NAMES = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP", "tiff": "TIFF", "webp": "WEBP",
+                "pdf": "PDF", "html": "网页（HTML）", "zip": "压缩包或 Office 文档（zip）",
+                "ole": "Office 97-2003 文档", "rtf": "RTF 文档", "heic": "HEIC/AVIF 照片"}
+IMAGE_MAGIC = ("jpeg", "png", "gif", "bmp", "tiff", "webp")
+_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    origin: Path  # the user's file (never modified)
+    pdf: Path  # a PDF to read pages from: the original PDF itself, or a converted one inside workdir
+    pages: int
+    kind: str  # "pdf" | "image" | "office"
+    password: str | None  # for encrypted PDFs: the password that opened it ("" for empty user password)
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class BundleInput:
+    code: str
+    title: str
+    part: str
+    files: tuple[SourceFile, ...]
+    pages: int
+
+
+# --- sniffing -------------------------------------------------------------------
+
+
+def sniff(head: bytes) -> str | None:
+    """What a file really is, from its first bytes (up to 2 KiB is plenty)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "tiff"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    if (head.startswith(b"BM") and len(head) >= 18
+            and int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)):
+        return "bmp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1",
+                                               b"msf1", b"avif", b"avis"):
+        return "heic"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<script", b"<title")):
+        return "html"
+    if text.startswith((b"<?xml", b"<!--")) and b"<html" in text:
+        return "html"
+    return None
+
+
+def declared_kind(path: Path) -> str | None:
+    """The kind a file's extension promises: "pdf", "image", "office" or None."""
+    ext = path.suffix.lower()
+    if ext in PDF_EXTENSIONS:
+        return "pdf"
+    if ext in IMAGE_EXTENSIONS:
+        return "image"
+    if ext in OFFICE_EXTENSIONS:
+        return "office"
+    return None
+
+
+# --- pypdf, quietly ---------------------------------------------------------------
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+@contextmanager
+def capture_pypdf() -> Iterator[list[str]]:
+    """Collect pypdf's log records and Python warnings instead of letting them reach stderr.
+
+    The bundle writer may use it too when it reads the PDFs again.
+    """
+    sink: list[str] = []
+    logger = logging.getLogger("pypdf")
+    handler = _ListHandler(sink)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield sink
+        sink.extend(str(w.message) for w in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+class _NeedsPassword(Exception):
+    pass
+
+
+class _WrongPassword(Exception):
+    pass
+
+
+class _NeedsCrypto(Exception):
+    pass
+
+
+@dataclass
+class _PdfFacts:
+    reader: PdfReader
+    pages: int
+    password: str | None
+    attachments: tuple[str, ...]
+
+
+def _open_pdf(path: Path, password: str | None, *, strict: bool) -> _PdfFacts:
+    reader = PdfReader(path, strict=strict)
+    used: str | None = None
+    if reader.is_encrypted:
+        candidates = [""] + ([password] if password else [])
+        for candidate in candidates:
+            try:
+                result = reader.decrypt(candidate)
+            except DependencyError as exc:
+                raise _NeedsCrypto(str(exc)) from None
+            if result != PasswordType.NOT_DECRYPTED:
+                used = candidate
+                break
+        else:
+            raise _WrongPassword() if password else _NeedsPassword()
+    count = len(reader.pages)
+    for page in reader.pages:  # resolve inherited attributes now: a broken page tree fails here
+        _ = page.mediabox, page.get("/Rotate", 0)
+    names: list[str] = []
+    try:
+        names.extend(reader.attachments)
+    except Exception:  # a broken name tree only costs us the list of names
+        names.append("?")
+    for page in reader.pages:
+        for annot in page.get("/Annots", None) or []:
+            obj = annot.get_object()
+            if hasattr(obj, "get") and obj.get("/Subtype") == "/FileAttachment":
+                spec = obj.get("/FS")
+                spec = spec.get_object() if spec is not None else None
+                label = spec.get("/UF") or spec.get("/F") if hasattr(spec, "get") else None
+                names.append(str(label or "（页面附件）"))
+    return _PdfFacts(reader, count, used, tuple(dict.fromkeys(names)))
+
+
+# --- the per-file checks ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    display: str
+    item: str | None
+    password: str | None
+    password_hint: str  # where the user gives a password
+    missing_hint: str
+
+    def problem(self, message: str, hint: str, code: str, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(message, Location(self.display, item=self.item), hint=hint, severity=severity,
+                       code=code)
+
+
+class _Cache:
+    """Converted PDFs in the work folder, keyed by content hash (+ a sidecar with pages and notes)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.root = Path(workdir) / "sources"
+
+    def paths(self, kind: str, key: str) -> tuple[Path, Path]:
+        folder = self.root / kind
+        return folder / f"{key}.pdf", folder / f"{key}.json"
+
+    def get(self, kind: str, key: str) -> tuple[Path, int, list[str]] | None:
+        pdf, meta = self.paths(kind, key)
+        if pdf.is_file() and meta.is_file():
+            try:
+                data = json.loads(meta.read_text("utf-8"))
+                return pdf, int(data["pages"]), [str(n) for n in data["notes"]]
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+        return None
+
+    def put(self, kind: str, key: str, pages: int, notes: Sequence[str]) -> None:
+        _, meta = self.paths(kind, key)
+        tmp = meta.with_name(f".{meta.name}.partial")
+        tmp.write_text(json.dumps({"pages": pages, "notes": list(notes)}, ensure_ascii=False), "utf-8")
+        os.replace(tmp, meta)
+
+
+def _hash_file(path: Path, salt: str) -> str:
+    digest = hashlib.sha256(f"skilldoc-{salt}-v{_CACHE_VERSION}\0".encode())
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:40]
+
+
+class _Preparer:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = Path(workdir)
+        self.cache = _Cache(self.workdir)
+
+    def file(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
+        """Check one file; the SourceFile (None on error) and its problems (errors and warnings)."""
+        if not path.exists():
+            return None, [ctx.problem("文件不存在", ctx.missing_hint, "evidence.missing")]
+        if path.is_dir():
+            return None, [ctx.problem("这是一个文件夹，不是文件", "请逐个列出文件夹中的文件", "evidence.folder")]
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.read(2048)
+        except OSError as exc:
+            return None, [ctx.problem(f"无法读取文件：{exc.strerror or exc}",
+                                      "检查文件权限，或关闭正在占用该文件的程序后重试", "evidence.unreadable")]
+        if size == 0:
+            return None, [ctx.problem("文件是空的（0 字节）", "文件可能下载或复制不完整，请重新获取该文件",
+                                      "evidence.empty")]
+
+        declared = declared_kind(path)
+        magic = sniff(head)
+        ext = path.suffix.lower()
+        notes: list[Problem] = []
+        if declared is None:
+            return None, [ctx.problem(f"不支持的文件类型“{ext or '（无扩展名）'}”",
+                                      _unsupported_hint(ext, magic), "evidence.unsupported")]
+        if magic == "heic":
+            return None, [ctx.problem("这是 HEIC/AVIF 格式的照片，暂不支持",
+                                      "在手机或看图软件中把照片另存（导出）为 JPG 后使用", "evidence.heic")]
+        if magic == "pdf" and declared != "pdf":
+            notes.append(ctx.problem(f"扩展名是 {ext}，但内容其实是 PDF，已按 PDF 处理",
+                                     "建议把扩展名改为 .pdf", "evidence.misnamed", Severity.WARNING))
+            declared = "pdf"
+        elif magic in IMAGE_MAGIC and declared != "image":
+            notes.append(ctx.problem(f"扩展名是 {ext}，但内容其实是 {_MAGIC_NAMES[magic]} 图片，已按图片处理",
+                                     f"建议把扩展名改为 .{'jpg' if magic == 'jpeg' else magic}",
+                                     "evidence.misnamed", Severity.WARNING))
+            declared = "image"
+
+        if declared == "pdf":
+            if magic != "pdf":
+                return None, [self._not_a_pdf(ctx, magic)]
+            source, problems = self._pdf(path, ctx)
+        elif declared == "image":
+            if magic not in IMAGE_MAGIC:
+                what = _MAGIC_NAMES.get(magic or "", "无法识别的内容")
+                return None, [ctx.problem(f"不是有效的图片文件（内容是{what}）",
+                                          "用看图软件打开确认；能打开的话另存为 JPG 或 PNG 后使用",
+                                          "evidence.not_image")]
+            source, problems = self._image(path, ctx)
+        else:
+            source, problems = self._office(path, ctx, magic)
+        problems = notes + problems
+        if source is not None:
+            source = SourceFile(source.origin, source.pdf, source.pages, source.kind, source.password,
+                                tuple(p for p in problems if p.severity is not Severity.ERROR))
+        return source, problems
+
+    # -- PDF --
+
+    @staticmethod
+    def _not_a_pdf(ctx: _Context, magic: str | None) -> Problem:
+        if magic == "html":
+            return ctx.problem(
+                "扩展名是 .pdf，但内容其实是网页（HTML），可能是下载失败时保存下来的错误页或登录页",
+                "在浏览器中重新下载该 PDF；或打开该网页后用“打印 → 另存为 PDF”", "evidence.html")
+        if magic in ("zip", "ole", "rtf"):
+            return ctx.problem(
+                f"扩展名是 .pdf，但内容其实是{_MAGIC_NAMES[magic]}",
+                "确认文件来源；若是 Word/Excel 文档，请改成正确的扩展名（如 .docx、.xlsx）或另存为 PDF",
+                "evidence.not_pdf")
+        return ctx.problem("不是有效的 PDF 文件（文件开头没有 PDF 标识）",
+                           "用 PDF 阅读器打开确认；请重新获取或重新导出该 PDF", "evidence.not_pdf")
+
+    def _pdf(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
+        repaired = False
+        with capture_pypdf():
+            try:
+                facts = _open_pdf(path, ctx.password, strict=True)
+            except (_NeedsPassword, _WrongPassword, _NeedsCrypto) as exc:
+                return None, [self._password_problem(ctx, exc)]
+            except Exception:
+                try:
+                    facts = _open_pdf(path, ctx.password, strict=False)
+                    repaired = True
+                except (_NeedsPassword, _WrongPassword, _NeedsCrypto) as exc:
+                    return None, [self._password_problem(ctx, exc)]
+                except Exception as exc:
+                    return None, [ctx.problem(
+                        f"PDF 文件已损坏，无法读取（{_short(exc)}）",
+                        "用 PDF 阅读器打开确认：能打开的话用“打印 → 另存为 PDF”生成新文件；否则请重新获取原件",
+                        "evidence.damaged")]
+        problems: list[Problem] = []
+        if facts.pages == 0:
+            return None, [ctx.problem("PDF 中没有任何页面", "请重新导出或重新获取该 PDF", "evidence.no_pages")]
+        if facts.attachments:
+            problems.append(ctx.problem(
+                f"PDF 内嵌了附件（{'、'.join(facts.attachments)}），附件不会放入{LAYOUT.evidence_pdf_name}",
+                "如果附件本身也是证明材料，请把它另存出来，作为单独的文件列入“证明材料”工作表",
+                "evidence.attachments", Severity.WARNING))
+        if not repaired:
+            return SourceFile(path, path, facts.pages, "pdf", facts.password, ()), problems
+        try:
+            copy = self._repaired_copy(path, facts.reader)
+        except Exception as exc:
+            return None, [ctx.problem(
+                f"PDF 文件已损坏，无法修复（{_short(exc)}）",
+                "用 PDF 阅读器打开确认：能打开的话用“打印 → 另存为 PDF”生成新文件；否则请重新获取原件",
+                "evidence.damaged")]
+        problems.append(ctx.problem(
+            "PDF 文件有损坏（如交叉引用表错误），已自动修复后使用",
+            f"请在生成的{LAYOUT.evidence_pdf_name}中核对该文件的页面是否完整；最好重新导出一份完好的 PDF",
+            "evidence.repaired", Severity.WARNING))
+        return SourceFile(path, copy, facts.pages, "pdf", None, ()), problems
+
+    def _repaired_copy(self, path: Path, reader: PdfReader) -> Path:
+        key = _hash_file(path, "repaired")
+        target, _ = self.cache.paths("repaired", key)
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.partial")
+        with capture_pypdf():
+            writer = PdfWriter(clone_from=reader)
+            with open(tmp, "wb") as fh:
+                writer.write(fh)
+            check = PdfReader(tmp, strict=False)
+            if len(check.pages) != len(reader.pages):
+                raise ValueError("修复后的页数不一致")
+        os.replace(tmp, target)
+        return target
+
+    @staticmethod
+    def _password_problem(ctx: _Context, exc: Exception) -> Problem:
+        if isinstance(exc, _NeedsCrypto):
+            return ctx.problem("PDF 使用 AES 加密，读取它需要 Python 库 cryptography",
+                               "运行 pip install cryptography 后重试", "evidence.crypto")
+        if isinstance(exc, _WrongPassword):
+            return ctx.problem("PDF 已加密，提供的打开密码不正确",
+                               f"核对密码（区分大小写）：{ctx.password_hint}", "evidence.password_wrong")
+        return ctx.problem("PDF 已加密，需要打开密码",
+                           f"{ctx.password_hint}；或用 PDF 阅读器输入密码打开后，另存一份不加密的副本",
+                           "evidence.password")
+
+    # -- images --
+
+    def _image(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
+        key = _hash_file(path, "image")
+        cached = self.cache.get("image", key)
+        if cached is None:
+            target, _ = self.cache.paths("image", key)
+            try:
+                made = image_to_pdf(path, target)
+            except ImageProblem as exc:
+                return None, [ctx.problem(f"图片无法读取：{exc}",
+                                          "用看图软件打开确认；能打开的话另存为 JPG 或 PNG 后使用",
+                                          "evidence.bad_image")]
+            except OSError as exc:
+                return None, [ctx.problem(f"无法读取文件：{exc.strerror or exc}",
+                                          "检查文件权限后重试", "evidence.unreadable")]
+            self.cache.put("image", key, made.pages, made.warnings)
+            cached = (target, made.pages, list(made.warnings))
+        pdf, pages, notes = cached
+        problems = [ctx.problem(n, "请核对生成的页面", "evidence.image_note", Severity.WARNING) for n in notes]
+        return SourceFile(path, pdf, pages, "image", None, ()), problems
+
+    # -- office --
+
+    def _office(self, path: Path, ctx: _Context, magic: str | None) -> tuple[SourceFile | None, list[Problem]]:
+        from .. import office
+
+        suffix = None
+        ext = path.suffix.lower()
+        if ext in _WPS_SUFFIX:
+            old, new = _WPS_SUFFIX[ext]
+            suffix = old if magic == "ole" else new if magic == "zip" else None
+        key = _hash_file(path, "office")
+        cached = self.cache.get("office", key)
+        if cached is None:
+            target, _ = self.cache.paths("office", key)
+            try:
+                with tempfile.TemporaryDirectory(prefix="skilldoc-convert-") as tmp:
+                    produced = office.convert_to_pdf(path, Path(tmp), suffix=suffix)
+                    pages = self._count_converted(produced)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    partial = target.with_name(f".{target.name}.partial")
+                    shutil.copyfile(produced, partial)
+                    os.replace(partial, target)
+            except (ToolMissing, ConversionError) as exc:
+                return None, [_relocate(p, ctx) for p in exc.problems]
+            except _Unreadable as exc:
+                return None, [ctx.problem(f"LibreOffice 转换出的 PDF 无法读取（{exc}）",
+                                          "用 Word/WPS 打开该文件，另存为 PDF 后改用该 PDF", "evidence.converted_bad")]
+            self.cache.put("office", key, pages, [])
+            cached = (target, pages, [])
+        pdf, pages, _notes = cached
+        if pages == 0:
+            return None, [ctx.problem("转换后的 PDF 中没有任何页面（文档可能是空的）",
+                                      "用 Word/WPS 打开确认文档有内容", "evidence.no_pages")]
+        return SourceFile(path, pdf, pages, "office", None, ()), []
+
+    @staticmethod
+    def _count_converted(pdf: Path) -> int:
+        with capture_pypdf():
+            try:
+                return len(PdfReader(pdf, strict=False).pages)
+            except Exception as exc:
+                raise _Unreadable(_short(exc)) from None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _relocate(problem: Problem, ctx: _Context) -> Problem:
+    return Problem(problem.message, Location(ctx.display, item=ctx.item), hint=problem.hint,
+                   severity=problem.severity, code=problem.code)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return text[:160]
+
+
+def _unsupported_hint(ext: str, magic: str | None) -> str:
+    special = {
+        ".ofd": "OFD 文件请用 OFD 阅读器（如数科阅读器）打开后“打印 → 另存为 PDF”",
+        ".heic": "HEIC 照片请在手机或看图软件中另存（导出）为 JPG",
+        ".heif": "HEIF 照片请在手机或看图软件中另存（导出）为 JPG",
+        ".zip": "压缩包请先解压，再把其中的文件逐个列出",
+        ".rar": "压缩包请先解压，再把其中的文件逐个列出",
+        ".7z": "压缩包请先解压，再把其中的文件逐个列出",
+    }
+    hint = special.get(ext, "")
+    if not hint and magic == "pdf":
+        hint = "内容看起来是 PDF：把扩展名改为 .pdf 即可"
+    elif not hint and magic in IMAGE_MAGIC:
+        hint = f"内容看起来是 {_MAGIC_NAMES[magic]} 图片：把扩展名改为 .{'jpg' if magic == 'jpeg' else magic} 即可"
+    base = f"支持的类型：{SUPPORTED_TEXT}"
+    return f"{hint}。{base}" if hint else f"{base}；其他格式请先另存为 PDF"
+
+
+# --- where a path is shown from ---------------------------------------------------
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """``path`` relative to the applicant folder when it can be found (``root``, or the nearest
+    folder above the file that holds the workbook), else as given."""
+    path = Path(path)
+    bases: list[Path] = [root] if root is not None else []
+    if root is None:
+        for parent in path.parents:
+            if (parent / LAYOUT.workbook).is_file():
+                bases.append(parent)
+                break
+    for base in bases:
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            try:
+                return path.resolve().relative_to(Path(base).resolve()).as_posix()
+            except (ValueError, OSError):
+                continue
+    return str(path)
+
+
+# --- the two entry points -----------------------------------------------------------
+
+
+def _raise_if_errors(problems: list[Problem]) -> None:
+    errors = errors_in(problems)
+    if not errors:
+        return
+    others = [p for p in problems if p.severity is not Severity.ERROR]
+    if all(p.code == "office.missing" for p in errors):
+        raise ToolMissing("缺少 LibreOffice，无法转换 Office 格式的证明材料", [*errors, *others])
+    raise EvidenceError(f"证明材料有误：{len(errors)} 个问题，需修改后重试", [*errors, *others])
+
+
+def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
+                   root: Path | None = None) -> tuple[list[BundleInput], list[Problem]]:
+    """Check and prepare every file of every evidence item (in the given order).
+
+    Returns the bundle inputs and the warnings.  Raises one :class:`EvidenceError`
+    listing every problem of every file (or :class:`ToolMissing` when the only
+    problem is that LibreOffice is missing) before anything is bundled.
+    ``root`` is the applicant folder, for the file names in messages (found
+    from the workbook's location when not given).
+    """
+    preparer = _Preparer(workdir)
+    inputs: list[BundleInput] = []
+    problems: list[Problem] = []
+    for item in items:
+        if not item.files:
+            problems.append(Problem("该证明材料没有列出任何文件",
+                                    Location(f"{LAYOUT.workbook}", sheet=LAYOUT.sheets["evidence"], line=item.row or None,
+                                             item=item.code),
+                                    hint="在“证明材料”工作表该行的“文件”列填写文件路径（相对于申报文件夹）",
+                                    code="evidence.no_files"))
+            continue
+        files: list[SourceFile] = []
+        for path in item.files:
+            ctx = _Context(
+                display=display_path(path, root), item=item.code, password=item.password,
+                password_hint="在“证明材料”工作表该行的“打开密码”列填写该 PDF 的打开密码",
+                missing_hint="检查“证明材料”工作表该行“文件”列中的路径（相对于申报文件夹）是否写对，"
+                             "或把文件放到该位置")
+            source, found = preparer.file(Path(path), ctx)
+            problems.extend(found)
+            if source is not None:
+                files.append(source)
+        if len(files) == len(item.files):
+            inputs.append(BundleInput(item.code, item.title, item.part, tuple(files),
+                                      sum(f.pages for f in files)))
+    _raise_if_errors(problems)
+    return inputs, problems
+
+
+def prepare_paths(paths: Sequence[Path], workdir: Path,
+                  password: str | None = None) -> tuple[list[BundleInput], list[Problem]]:
+    """``skilldoc bundle FILE...``: one input per file, coded "1", "2", …, titled by the file's stem.
+
+    ``password`` is tried on every encrypted PDF.  Errors are raised all together
+    as in :func:`prepare_inputs`.
+    """
+    preparer = _Preparer(workdir)
+    inputs: list[BundleInput] = []
+    problems: list[Problem] = []
+    for index, path in enumerate(paths, start=1):
+        path = Path(path)
+        ctx = _Context(display=str(path), item=None, password=password,
+                       password_hint="用 --password 提供该 PDF 的打开密码",
+                       missing_hint="检查文件路径是否写对")
+        source, found = preparer.file(path, ctx)
+        problems.extend(found)
+        if source is not None:
+            inputs.append(BundleInput(str(index), path.stem, "", (source,), source.pages))
+    _raise_if_errors(problems)
+    return inputs, problems
+
+
+__all__ = [
+    "IMAGE_EXTENSIONS",
+    "OFFICE_EXTENSIONS",
+    "PDF_EXTENSIONS",
+    "BundleInput",
+    "SourceFile",
+    "capture_pypdf",
+    "declared_kind",
+    "display_path",
+    "prepare_inputs",
+    "prepare_paths",
+    "sniff",
+]

@@ -1,0 +1,197 @@
+"""LibreOffice headless conversion: an office document → PDF.
+
+Used for DOCX/XLSX/… evidence files (issue 4) and for 申报书.docx → 申报书.pdf
+(issue 6).  Each run gets its own throw-away LibreOffice user profile (so a
+LibreOffice the user has open, or a broken profile, does not interfere), the
+source is copied into a private folder first (LibreOffice never sees, locks or
+writes next to the user's file), and a timeout kills the whole process group.
+
+``soffice`` is looked up in ``$SKILLDOC_SOFFICE`` (an explicit path wins), then
+``PATH``, then the usual install locations on Windows, macOS and Linux.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import ConversionError, Location, Problem, ToolMissing
+
+ENV_VAR = "SKILLDOC_SOFFICE"
+
+INSTALL_HINT = (
+    "请安装 LibreOffice：Debian/Ubuntu 运行 "
+    "sudo apt-get install libreoffice-writer-nogui libreoffice-calc-nogui；"
+    "Windows/macOS 从 libreoffice.org 下载安装，并把其 program 文件夹加入 PATH，"
+    f"或设置环境变量 {ENV_VAR} 为 soffice 的完整路径"
+)
+
+_NAMES = ("soffice", "libreoffice", "soffice.exe", "soffice.com")
+
+_WINDOWS_DIRS = (
+    "LibreOffice/program",
+    "LibreOffice 7/program",
+    "LibreOffice 24/program",
+    "LibreOffice 25/program",
+)
+
+
+def _candidates() -> list[Path]:
+    """Usual install locations, most likely first."""
+    found: list[Path] = []
+    if sys.platform.startswith("win"):
+        roots = [os.environ.get(v) for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+        roots += ["C:/Program Files", "C:/Program Files (x86)"]
+        for root in roots:
+            if root:
+                found += [Path(root) / d / "soffice.exe" for d in _WINDOWS_DIRS]
+    elif sys.platform == "darwin":
+        found += [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+                  Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice"]
+    else:
+        found += [Path("/usr/bin/soffice"), Path("/usr/local/bin/soffice"),
+                  Path("/usr/lib/libreoffice/program/soffice"), Path("/snap/bin/libreoffice")]
+        found += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
+    return found
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable to run, or None when none is installed.
+
+    ``$SKILLDOC_SOFFICE`` is used as given when it names an existing file (and
+    ignored otherwise, see :func:`convert_to_pdf`'s message).
+    """
+    explicit = os.environ.get(ENV_VAR, "").strip().strip('"')
+    if explicit and Path(explicit).is_file():
+        return explicit
+    for name in _NAMES:
+        hit = shutil.which(name)
+        if hit:
+            return hit
+    for path in _candidates():
+        if path.is_file():
+            return str(path)
+    return None
+
+
+def _tool_missing(src: Path) -> ToolMissing:
+    explicit = os.environ.get(ENV_VAR, "").strip()
+    found = "找不到 LibreOffice（soffice），无法把该文件转换为 PDF"
+    if explicit:
+        found += f"；环境变量 {ENV_VAR} 指向的“{explicit}”不存在"
+    return ToolMissing(
+        "缺少 LibreOffice，无法转换 Office 文档",
+        [Problem(found, Location(str(src)), hint=INSTALL_HINT + "；或者自己把该文件另存为 PDF 再使用",
+                 code="office.missing")],
+    )
+
+
+def _conversion_error(src: Path, message: str, hint: str | None = None) -> ConversionError:
+    return ConversionError(
+        "文档转换失败",
+        [Problem(message, Location(str(src)),
+                 hint=hint or "用 Word/WPS/LibreOffice 打开该文件确认能正常显示，另存为 PDF 后改用该 PDF",
+                 code="office.failed")],
+    )
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """End the converter and everything it started."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    proc.wait()
+
+
+def convert_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180, suffix: str | None = None) -> Path:
+    """Convert ``src`` with LibreOffice headless; the PDF is ``out_dir/<src stem>.pdf``.
+
+    ``suffix`` (e.g. ".doc") overrides the file-name extension LibreOffice is
+    shown, for files whose real type differs from their name (a WPS ``.wps``
+    that is really a Word document).  The source file is never modified.
+
+    Raises :class:`ToolMissing` when LibreOffice is not installed and
+    :class:`ConversionError` when it fails, produces nothing or exceeds
+    ``timeout`` seconds (the whole process group is killed).
+    """
+    src = Path(src)
+    out_dir = Path(out_dir)
+    soffice = find_soffice()
+    if soffice is None:
+        raise _tool_missing(src)
+    if not src.is_file():
+        raise _conversion_error(src, "文件不存在，无法转换", "检查文件路径")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{src.stem}.pdf"
+    ext = (suffix or src.suffix).lower() or ".bin"
+
+    with tempfile.TemporaryDirectory(prefix="skilldoc-soffice-") as tmp:
+        tmp_path = Path(tmp)
+        indir, outdir, profile = tmp_path / "in", tmp_path / "out", tmp_path / "profile"
+        indir.mkdir()
+        outdir.mkdir()
+        staged = indir / f"source{ext}"
+        shutil.copyfile(src, staged)
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
+            "--nolockcheck", "--nofirststartwizard",
+            "--convert-to", "pdf",
+            "--outdir", str(outdir),
+            str(staged),
+        ]
+        env = dict(os.environ)
+        env.pop("DISPLAY", None)  # headless: never try an X server
+        kwargs: dict[str, object] = {}
+        if os.name == "posix":
+            kwargs["start_new_session"] = True
+        else:  # pragma: no cover - Windows
+            kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, cwd=tmp, env=env, **kwargs)  # type: ignore[call-overload]
+        except OSError as exc:
+            raise _conversion_error(src, f"无法启动 LibreOffice（{soffice}）：{exc}",
+                                    INSTALL_HINT) from None
+        try:
+            output, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise _conversion_error(
+                src, f"LibreOffice 转换超时（超过 {timeout:g} 秒），已终止",
+                "文件可能过大、已损坏或设置了打开密码；请用 Word/WPS 打开后另存为 PDF 再使用") from None
+        produced = outdir / "source.pdf"
+        if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+            tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
+            detail = "；".join(line.strip() for line in tail if line.strip())
+            message = "LibreOffice 未能把该文件转换为 PDF"
+            if proc.returncode:
+                message += f"（退出码 {proc.returncode}）"
+            if detail:
+                message += f"：{detail}"
+            raise _conversion_error(
+                src, message,
+                "文件可能已损坏、设置了打开密码或不是它的扩展名所示的格式；"
+                "请用 Word/WPS 打开后另存为 PDF 再使用")
+        partial = out_dir / f".{target.name}.partial"
+        shutil.copyfile(produced, partial)
+        os.replace(partial, target)
+    return target
+
+
+__all__ = ["ENV_VAR", "INSTALL_HINT", "convert_to_pdf", "find_soffice"]
