@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -151,5 +151,3 @@ class Project:
     sections_dir: Path
     evidence_dir: Path
     output_dir: Path
-
-    extra: dict[str, object] = field(default_factory=dict)
