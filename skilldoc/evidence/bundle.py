@@ -1,0 +1,405 @@
+"""The evidence bundle: one stamped, paginated PDF with a 目录 and bookmarks.
+
+Two steps, so the page map exists before anything is written:
+
+* :func:`plan_bundle` — page arithmetic only: which stamped numbers each item
+  gets (the page map the narrative cites), how many 目录 pages, where duplex
+  blank pages go.
+* :func:`write_bundle` — streams the 目录, every evidence page (stamped) and,
+  optionally, front matter (the 申报书 PDF) into one file through
+  :mod:`skilldoc.evidence.writer`; writes to a temporary file in the target
+  folder and moves it into place only when complete.
+
+Physical page order: front matter (its own page labels), 目录 (unnumbered,
+labelled "目录-1" …), evidence (labelled and stamped with its continuous number).
+With ``duplex=True`` every part — and with ``item_starts_odd`` every item —
+starts on an odd physical page; the blanks carry no stamp and are labelled
+"空白页".  Stamps sit centred at the visual bottom, or on the outer edge in
+duplex (right on odd physical pages, left on even ones).
+
+``{total}`` in the stamp format is the last stamped number
+(``start + evidence_pages - 1``), so "{n} / {total}" ends at "57 / 57".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import EvidenceError, InputError, Location, OutputError, Problem, Severity
+from ..model import PageRange
+from .stamp import FONT_SIZE, Box, format_stamp, place_stamp, stamp_content
+from .writer import OutlineNode, PageLabel, StampSpec, StreamingPdfWriter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sources import BundleInput
+
+__all__ = ["BundleOptions", "BundlePlan", "BundleResult", "FrontMatter", "PlannedItem", "plan_bundle",
+           "write_bundle"]
+
+Progress = Callable[[int, str], Any] | None
+
+TOC_TITLE = "目录"
+BLANK_LABEL = "空白页"
+TOC_LABEL_PREFIX = "目录-"
+
+
+@dataclass(frozen=True)
+class BundleOptions:
+    stamp: str = "第 {n} 页"
+    start: int = 1
+    toc: bool = True
+    duplex: bool = False
+    item_starts_odd: bool = False
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """One evidence item's place in the bundle."""
+
+    input: Any  # sources.BundleInput
+    pages: PageRange  # stamped numbers
+    blanks_before: int  # duplex blanks inserted before the item (item_starts_odd)
+    offset: int  # 0-based physical page of its first page within the evidence part
+
+
+@dataclass(frozen=True)
+class BundlePlan:
+    inputs: tuple[Any, ...]  # sources.BundleInput, in bundle order
+    options: BundleOptions
+    page_map: dict[str, PageRange]
+    evidence_pages: int
+    toc_pages: int
+    items: tuple[PlannedItem, ...] = ()
+    evidence_blanks: int = 0  # blanks between items (item_starts_odd)
+    toc_layout: Any = None  # toc.TocLayout (or None without a 目录)
+
+    @property
+    def last_number(self) -> int:
+        return self.options.start + self.evidence_pages - 1
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Pages put before the 目录 (the 申报书 PDF), with their own bookmarks and labels.
+
+    ``outline``: (title, 0-based page in ``pdf``); the first entry is the form's
+    own bookmark and the others (its sections) nest under it.
+    """
+
+    pdf: Path
+    outline: Sequence[tuple[str, int]] = ()
+    label_style: str = "D"
+
+
+@dataclass
+class BundleResult:
+    path: Path
+    page_map: dict[str, PageRange]
+    evidence_pages: int
+    toc_pages: int
+    blank_pages: int
+    front_pages: int
+    size: int
+    warnings: list[Problem] = field(default_factory=list)
+    total_pages: int = 0
+
+    def summary(self) -> str:
+        parts = []
+        if self.front_pages:
+            parts.append(f"申报书 {self.front_pages} 页")
+        if self.toc_pages:
+            parts.append(f"目录 {self.toc_pages} 页")
+        if self.evidence_pages:
+            first = min((r.first for r in self.page_map.values()), default=1)
+            parts.append(f"证明材料 {self.evidence_pages} 页（第 {first}—{first + self.evidence_pages - 1} 页）")
+        if self.blank_pages:
+            parts.append(f"插入空白页 {self.blank_pages} 页")
+        body = "，".join(parts) if parts else "无页面"
+        return f"已生成 {self.path}：{body}，共 {self.total_pages} 页，{_size_text(self.size)}。"
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} 字节"
+
+
+# -- planning ------------------------------------------------------------------
+
+def _check_options(options: BundleOptions) -> None:
+    problems = []
+    if "{n}" not in options.stamp:
+        problems.append(Problem(f"页码格式“{options.stamp}”中没有 {{n}}，无法标注页码",
+                                hint="例如 “第 {n} 页”、“— {n} —”、“{n} / {total}”", code="bundle.stamp"))
+    if options.start < 0:
+        problems.append(Problem(f"起始页码 {options.start} 不能为负数", hint="使用 1 或更大的整数",
+                                code="bundle.start"))
+    if problems:
+        raise InputError("页码设置有误", problems)
+
+
+def plan_bundle(inputs: Sequence[BundleInput], options: BundleOptions = BundleOptions()) -> BundlePlan:
+    """The page map and page counts of a bundle; nothing is written."""
+    _check_options(options)
+    inputs = tuple(inputs)
+    items: list[PlannedItem] = []
+    page_map: dict[str, PageRange] = {}
+    number = options.start
+    physical = 0  # within the evidence part, which starts on an odd page in duplex
+    blanks = 0
+    problems = []
+    for bi in inputs:
+        count = sum(f.pages for f in bi.files)
+        if count <= 0:
+            problems.append(Problem(f"证明材料“{bi.title}”没有任何页面", Location(str(bi.code), item=bi.code),
+                                    hint="检查该项的文件是否为空", code="bundle.empty"))
+            continue
+        if bi.code in page_map:
+            problems.append(Problem(f"证明材料编号 {bi.code} 重复", Location(str(bi.code), item=bi.code),
+                                    hint="每项证明材料的编号须唯一", code="bundle.duplicate"))
+            continue
+        before = 1 if options.duplex and options.item_starts_odd and physical % 2 else 0
+        physical += before
+        blanks += before
+        pr = PageRange(number, number + count - 1)
+        items.append(PlannedItem(bi, pr, before, physical))
+        page_map[bi.code] = pr
+        number += count
+        physical += count
+    if problems:
+        raise EvidenceError("证明材料无法编排页码", problems)
+    evidence_pages = number - options.start
+    plan = BundlePlan(inputs, options, page_map, evidence_pages, 0, tuple(items), blanks)
+    if options.toc and items:
+        layout = _toc_layout(plan)
+        return BundlePlan(inputs, options, page_map, evidence_pages, _toc_page_count(layout), tuple(items),
+                          blanks, layout)
+    return plan
+
+
+# -- 目录 --------------------------------------------------------------------------
+
+def toc_entries(plan: BundlePlan) -> list[Any]:
+    from .toc import TocEntry
+
+    return [TocEntry(it.input.part, str(it.input.code), it.input.title, str(it.pages)) for it in plan.items]
+
+
+def _toc_layout(plan: BundlePlan) -> Any:
+    from .toc import layout_toc
+
+    return layout_toc(toc_entries(plan), title=TOC_TITLE)
+
+
+def _toc_page_count(layout: Any) -> int:
+    return int(layout.pages)
+
+
+def _write_toc(w: StreamingPdfWriter, layout: Any) -> list[int]:
+    """The 目录 pages straight from the layout (one font object, one resources object)."""
+    from .toc import A4, FONT_RESOURCE, page_content
+
+    font_ref = w.add_object(layout.font.pdf_object())
+    resources = w.alloc()
+    w.write_raw(resources, b"<</Font<<%s %d 0 R>>/ProcSet[/PDF/Text]>>" % (FONT_RESOURCE.encode("ascii"), font_ref))
+    nums = []
+    for index in range(layout.pages):
+        content = w.alloc()
+        w.write_stream(content, b"/Filter/FlateDecode", zlib.compress(page_content(layout, index), 9))
+        page = w.alloc()
+        w.write_raw(page, b"<</Type/Page/Parent %d 0 R/MediaBox[0 0 %s %s]/Resources %d 0 R/Contents %d 0 R>>"
+                    % (w.pages_root, _num(A4[0]), _num(A4[1]), resources, content))
+        w.pages.append(page)
+        nums.append(page)
+    return nums
+
+
+def _num(value: float) -> bytes:
+    return (f"{value:.3f}".rstrip("0").rstrip(".")).encode("ascii")
+
+
+# -- writing ---------------------------------------------------------------------
+
+class _Font:
+    """The stamp font: the CJK subset from :mod:`.fonts`."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        from .fonts import stamp_font
+
+        self.font = stamp_font("".join(sorted(set("".join(texts)))))
+
+    def encode(self, text: str) -> bytes:
+        return self.font.encode(text)
+
+    def width(self, text: str) -> float:
+        return self.font.width(text, FONT_SIZE)
+
+
+def _stamp_texts(options: BundleOptions, last: int) -> list[str]:
+    """Every character a stamp can need: the template with each digit."""
+    return [format_stamp(options.stamp, 0, last), "0123456789"]
+
+
+class _Layout:
+    """Physical page bookkeeping while writing: labels, blanks."""
+
+    def __init__(self, duplex: bool) -> None:
+        self.duplex = duplex
+        self.labels: list[tuple[str | None, str, int]] = []  # (style, prefix, number) per physical page
+        self.blanks = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.labels)
+
+    def pad_to_odd_start(self, w: StreamingPdfWriter) -> None:
+        """Before a part: a blank page if the next physical page would be even."""
+        if self.duplex and self.count % 2 == 1:
+            self.blank(w)
+
+    def blank(self, w: StreamingPdfWriter) -> None:
+        w.add_blank_page()
+        self.labels.append((None, BLANK_LABEL, 0))
+        self.blanks += 1
+
+    def ranges(self) -> list[PageLabel]:
+        out: list[PageLabel] = []
+        prev: tuple[str | None, str, int] | None = None
+        for i, (style, prefix, number) in enumerate(self.labels):
+            if prev is not None and prev[0] == style and prev[1] == prefix and (
+                    style is None or number == prev[2] + 1):
+                prev = (style, prefix, number)
+                continue
+            out.append(PageLabel(i, style, prefix, number if style else 1))
+            prev = (style, prefix, number)
+        return out
+
+
+def write_bundle(plan: BundlePlan, out: Path, *, front: FrontMatter | None = None,
+                 progress: Progress = None) -> BundleResult:
+    """Write the bundle to ``out`` (temporary file, then moved into place)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            result = _write(plan, fh, out, front, progress)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(problems=[Problem(f"无法写入 {out}：{exc.strerror or exc}", Location(str(out)),
+                                            hint="检查文件夹是否存在、是否有写权限，文件是否正被其他程序打开",
+                                            code="output.write")]) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    result.size = out.stat().st_size
+    return result
+
+
+def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, progress: Progress) -> BundleResult:
+    options = plan.options
+    w = StreamingPdfWriter(fh)
+    layout = _Layout(options.duplex)
+    outline: list[OutlineNode] = []
+    warnings: list[Problem] = []
+    front_pages = 0
+
+    if front is not None:
+        nums = _copy(w, Path(front.pdf), None, None, code=None)
+        front_pages = len(nums)
+        layout.labels.extend((front.label_style, "", i + 1) for i in range(front_pages))
+        if front.outline:
+            (title, page), *rest = front.outline
+            outline.append(OutlineNode(title, page, [OutlineNode(t, p) for t, p in rest]))
+
+    if plan.items and plan.toc_pages:
+        layout.pad_to_odd_start(w)
+        toc_start = layout.count
+        nums = _write_toc(w, plan.toc_layout)
+        layout.labels.extend((("D", TOC_LABEL_PREFIX, i + 1)) for i in range(len(nums)))
+        outline.append(OutlineNode(TOC_TITLE, toc_start))
+
+    if plan.items:
+        layout.pad_to_odd_start(w)
+        font = _Font(_stamp_texts(options, plan.last_number))
+        font_ref = w.add_object(font.font.pdf_object())
+        parts: dict[str, OutlineNode] = {}
+        ctx = progress(plan.evidence_pages, "正在合并证明材料") if progress is not None else None
+        bar = ctx.__enter__() if ctx is not None else None
+        try:
+            for item in plan.items:
+                for _ in range(item.blanks_before):
+                    layout.blank(w)
+                bi = item.input
+                node = OutlineNode(f"{bi.code} {bi.title}" if bi.title else str(bi.code), layout.count)
+                if bi.part:
+                    parent = parts.get(bi.part)
+                    if parent is None:
+                        parent = parts[bi.part] = OutlineNode(bi.part, layout.count)
+                        outline.append(parent)
+                    parent.children.append(node)
+                else:
+                    outline.append(node)
+                number = item.pages.first
+                for sf in bi.files:
+                    specs = []
+                    for _ in range(sf.pages):
+                        physical = layout.count + len(specs) + 1
+                        align = ("right" if physical % 2 else "left") if options.duplex else "center"
+                        text = format_stamp(options.stamp, number, plan.last_number)
+                        specs.append(_spec(font, font_ref, text, align))
+                        number += 1
+                    nums = _copy(w, Path(sf.pdf), sf.password, specs, code=bi.code, origin=sf.origin)
+                    if len(nums) != sf.pages:
+                        raise EvidenceError(problems=[Problem(
+                            f"文件页数与检查时不同（检查时 {sf.pages} 页，合并时 {len(nums)} 页）",
+                            Location(str(sf.origin), item=bi.code), hint="合并期间请勿修改证明材料文件后重试",
+                            code="bundle.pages_changed")])
+                    start_number = number - len(nums)
+                    layout.labels.extend(("D", "", start_number + i) for i in range(len(nums)))
+                    for wp in getattr(sf, "warnings", ()):
+                        if wp not in warnings:
+                            warnings.append(wp)
+                    if bar is not None:
+                        bar.update(sf.pages)
+        finally:
+            if ctx is not None:
+                ctx.__exit__(None, None, None)
+
+    w.finish(outline, layout.ranges())
+    toc_pages = plan.toc_pages if plan.items else 0
+    return BundleResult(out, dict(plan.page_map), plan.evidence_pages, toc_pages, layout.blanks, front_pages,
+                        0, warnings, layout.count)
+
+
+def _spec(font: _Font, font_ref: int, text: str, align: str) -> StampSpec:
+    encoded = font.encode(text)
+    width = font.width(text)
+
+    def content(box: Box, rotation: int, font_name: str) -> bytes:
+        return stamp_content(place_stamp(box, rotation, width, align=align), font_name, encoded)  # type: ignore[arg-type]
+
+    return StampSpec(font_ref, content)
+
+
+def _copy(w: StreamingPdfWriter, pdf: Path, password: str | None, specs: list[StampSpec] | None,
+          *, code: str | None, origin: Path | None = None) -> list[int]:
+    try:
+        return w.copy_pages(pdf, password, specs)
+    except (OSError, EvidenceError, OutputError):
+        raise
+    except Exception as exc:  # pypdf errors on a file that passed validation
+        raise EvidenceError(problems=[Problem(
+            f"合并时无法读取该 PDF：{exc}", Location(str(origin or pdf), item=code),
+            hint="用 PDF 阅读器打开并另存为新的 PDF 后重试", severity=Severity.ERROR,
+            code="bundle.read")]) from None
