@@ -781,6 +781,9 @@ def _syntax_problem(exc: TemplateSyntaxError, display: str) -> Problem:
                 near = _suggest(m.group(1), FILTERS)
                 hint = (f"是否想写 {_quote_list(near)}？" if near else "") + "可用过滤器：" + "、".join(FILTERS)
             break
+    m = re.search(r"innermost block that needs to be closed is '(\w+)'", exc.message or "")
+    if m:
+        hint = f"最内层未闭合的是 {{% {m.group(1)} %}}，请在它结束处加上 {{% end{m.group(1)} %}}"
     return Problem(message, Location(file=display, line=exc.lineno), hint, Severity.ERROR, "render.syntax")
 
 
