@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import form
+from .. import form, values
 from ..errors import Location, Problem, Severity, errors_in, warnings_in
 from ..form import HEADER_BY_KEY, LAYOUT, FieldType, Section
 from ..model import Application, PageMap, SectionSource
@@ -257,24 +257,10 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_POSTCODE = re.compile(r"\d{6}")
-_PHONE = re.compile(r"(?:\+?86[-\s]?)?(?:0\d{2,3}[-\s]?)?\d{7,8}(?:[-\s转]\d{1,6})?|400[-\s]?\d{3}[-\s]?\d{4}")
-_MOBILE = re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_URL = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[A-Za-z\u4e00-\u9fff]{2,}(?::\d+)?(?:/\S*)?", re.IGNORECASE)
-
-_FORMATS: dict[FieldType, tuple[re.Pattern[str], str]] = {
-    FieldType.POSTCODE: (_POSTCODE, "6 位数字，如 312000"),
-    FieldType.PHONE: (_PHONE, "带区号的固定电话，如 0575-88001234"),
-    FieldType.MOBILE: (_MOBILE, "11 位手机号码，如 13800001234"),
-    FieldType.EMAIL: (_EMAIL, "电子邮箱，如 office@example.edu.cn"),
-    FieldType.URL: (_URL, "网址，如 www.example.edu.cn"),
-}
-
-
-def _format_ok(ftype: FieldType, value: str) -> bool:
-    pattern, _ = _FORMATS[ftype]
-    return pattern.fullmatch(value.strip()) is not None
+# Fields whose form the header check re-validates with the loader's own parsers
+# (skilldoc.values), for applications not read from a workbook.
+_VALIDATED = (FieldType.CHOICE, FieldType.POSTCODE, FieldType.PHONE, FieldType.MOBILE, FieldType.EMAIL,
+              FieldType.URL)
 
 
 def header_problems(app: Application, wb: str) -> list[Problem]:
@@ -293,10 +279,12 @@ def header_problems(app: Application, wb: str) -> list[Problem]:
             problems.append(Problem(
                 f"{_field_name(f.key)}填的是“{value}”，不是表中的选项", loc,
                 hint=f"从下拉列表中选择：{'、'.join(f.options)}", code="field.choice"))
-        elif f.type in _FORMATS and not _format_ok(f.type, str(value)):
-            problems.append(Problem(
-                f"{_field_name(f.key)}“{value}”格式不对", loc,
-                hint=f"应为{_FORMATS[f.type][1]}", code="field.format"))
+        elif f.type in _VALIDATED and f.type is not FieldType.CHOICE:
+            try:
+                values.parse_field(f, value)
+            except values.ValueProblem as exc:
+                problems.append(Problem(
+                    f"{_field_name(f.key)}{exc.message}", loc, hint=f.hint, code="field.format"))
         elif f.type in (FieldType.INT, FieldType.DECIMAL, FieldType.PERCENT) and isinstance(value, int | Decimal) \
                 and value < 0:
             problems.append(Problem(f"{_field_name(f.key)}为负数 {value}", loc, code="field.negative"))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import SEVERITY_LABEL, Problem, Severity
-from .engine import CheckReport, SectionCount, ThresholdResult
+from .engine import CheckReport, SectionCount, ThresholdResult, display_path
 
 SCHEMA = "skilldoc-check"
 SCHEMA_VERSION = 1
@@ -223,7 +223,7 @@ def section_dict(sc: SectionCount) -> dict[str, Any]:
     return {
         "number": sc.section.number,
         "title": sc.section.title,
-        "file": None if sc.source is None else sc.source.as_posix(),
+        "file": None if sc.source is None else display_path(sc.source),
         "words": sc.counts.words,
         "chars_no_spaces": sc.counts.chars_no_spaces,
         "han": sc.counts.han,
