@@ -328,20 +328,22 @@ def test_literal_number_in_template_suggests_the_variable() -> None:
     path = Path("/申报/sections/4-技能培训.md")
     text = ("近三年培训规模稳步增长。\n"
             "{{ 年份[2] }}年培训{{ 最近年度.培训数量 }}人次。\n"
-            "2021年培训2,350人次，专任教师210人，开设3个专业。\n"
+            "2021年培训2,350人次，专任教师210人，开设3个专业，12 个制造类职业（工种）具备认定资质。\n"
             "{# 2350 in a comment is fine #}{{ 2350 }}")
     report = check(sources=[SectionSource(form.SECTIONS[3], path, text)])
     problems = find(report, "template.literal_number")
     assert [(p.location.line if p.location else None, p.hint) for p in problems] == [
         (3, "改用变量 {{ 最近年度.培训数量 }}，工作簿修改后正文会自动一致"),
         (3, "改用变量 {{ 专任教师人数 }}，工作簿修改后正文会自动一致"),
+        (3, "改用变量 {{ 认定职业数量 }}，工作簿修改后正文会自动一致"),
     ]
     assert problems[0].location == Location("sections/4-技能培训.md", line=3)
     assert all(p.severity is Severity.WARNING for p in problems)
 
 
 def test_literal_numbers_that_are_not_workbook_figures_are_fine() -> None:
-    text = "2019年至2021年，累计培训6650人次，占地52,001平方米，1.5倍。"
+    text = ("2019年至2021年，累计培训6650人次，占地52,001平方米，1.5倍。调查了 2350 家企业，"
+            "开设 210 个专业，2100 年，相关专业 12 个。")
     assert check(sources=[SectionSource(form.SECTIONS[0], Path("1.md"), text)]).findings == []
 
 
@@ -558,3 +560,10 @@ def test_every_shipped_standard_loads() -> None:
     assert "national" in std.available_standards()
     for name in std.available_standards():
         assert std.load_standard(name).rules
+
+
+def test_accepts_the_renderers_sections() -> None:
+    render = pytest.importorskip("skilldoc.render")
+    sections = [render.RenderedSection(s.section, s.source, s.text, s.blocks, s.cited) for s in all_sections()]
+    report = run_checks(make_app(), sections)
+    assert report.findings == [] and [s.counts.words for s in report.sections] == [18] * 8

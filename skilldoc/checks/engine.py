@@ -453,41 +453,50 @@ _NUMBER = re.compile(r"(?<![0-9A-Za-z_.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?
 _MIN_LITERAL = 10  # smaller numbers (3 个职业) are too common to mean anything
 
 
-def workbook_numbers(app: Application) -> dict[Decimal, str]:
-    """Workbook figures → the template expression that prints them (first one wins)."""
-    found: dict[Decimal, str] = {}
+# A typed number is taken for a workbook figure only when it carries the figure's unit
+# (“2350人次”, “210 名”), which keeps coincidences such as “612 家企业” out.
+_UNIT_PATTERNS: dict[str, re.Pattern[str]] = {
+    "人次": re.compile(r"\s*人次"),
+    "人": re.compile(r"\s*(?:人(?!次)|名)"),
+    "万元": re.compile(r"\s*万元"),
+    "台/套": re.compile(r"\s*(?:台|套)"),
+    "平方米": re.compile(r"\s*(?:平方米|平米|㎡|m²|m2)"),
+    "个": re.compile(r"\s*个[^\s，。；、]{0,6}?(?:职业|工种)"),  # 12 个制造类职业（工种）
+    "%": re.compile(r"\s*[%％]"),
+}
 
-    def add(value: object, expr: str) -> None:
+
+def workbook_numbers(app: Application) -> dict[Decimal, list[tuple[str, str]]]:
+    """Workbook figures → [(the template expression that prints it, its unit)]."""
+    found: dict[Decimal, list[tuple[str, str]]] = {}
+
+    def add(value: object, expr: str, unit: str) -> None:
         n = _num(value)
-        if n is not None and n >= _MIN_LITERAL:
-            found.setdefault(n.normalize(), expr)
+        if n is not None and n >= _MIN_LITERAL and unit in _UNIT_PATTERNS:
+            found.setdefault(n.normalize(), []).append((expr, unit))
 
     for f in form.HEADER_FIELDS:
         if f.type in (FieldType.INT, FieldType.DECIMAL, FieldType.PERCENT):
-            add(app.header.get(f.key), f"{{{{ {f.var} }}}}")
+            add(app.header.get(f.key), f"{{{{ {f.var} }}}}", f.unit)
     n = len(app.years)
     for i, y in enumerate(app.years):
         ref = "最近年度" if i == n - 1 else f"年度[{i}]"
-        add(y.trained, f"{{{{ {ref}.培训数量 }}}}")
-        add(y.advanced, f"{{{{ {ref}.高级工及以上数量 }}}}")
-        add(y.pass_rate, f"{{{{ {ref}.合格率 }}}}")
-        add(y.satisfaction, f"{{{{ {ref}.满意率 }}}}")
+        add(y.trained, f"{{{{ {ref}.培训数量 }}}}", "人次")
+        add(y.advanced, f"{{{{ {ref}.高级工及以上数量 }}}}", "人次")
+        add(y.pass_rate, f"{{{{ {ref}.合格率 }}}}", "%")
+        add(y.satisfaction, f"{{{{ {ref}.满意率 }}}}", "%")
     for i, o in enumerate(app.occupations):
-        add(o.equipment_value, f"{{{{ 职业[{i}].设备总值 }}}}")
-        add(o.equipment_count, f"{{{{ 职业[{i}].设备数量 }}}}")
+        add(o.equipment_value, f"{{{{ 职业[{i}].设备总值 }}}}", "万元")
+        add(o.equipment_count, f"{{{{ 职业[{i}].设备数量 }}}}", "台/套")
         for oy in o.years:
-            add(oy.trained, f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}")
-            add(oy.advanced, f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}")
-    add(len(app.experts), "{{ 专家人数 }}")
+            add(oy.trained, f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}", "人次")
+            add(oy.advanced, f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}", "人次")
+    add(len(app.experts), "{{ 专家人数 }}", "人")
     return found
 
 
-def _is_year_literal(text: str, start: int, end: int, value: Decimal) -> bool:
-    return 1949 <= value <= 2100 and value == value.to_integral_value() and text[end:end + 1] in ("年", "—", "-", "~", "～", "至")
-
-
 def literal_number_problems(app: Application, sources: Sequence[SectionSource]) -> list[Problem]:
-    """A number typed into a template that equals a workbook figure: suggest the variable."""
+    """A number typed into a template that equals a workbook figure, with its unit: suggest the variable."""
     figures = workbook_numbers(app)
     years = {Decimal(y.year) for y in app.years}
     problems: list[Problem] = []
@@ -500,8 +509,9 @@ def literal_number_problems(app: Application, sources: Sequence[SectionSource]) 
                 value = Decimal(m.group(0).replace(",", "")).normalize()
             except InvalidOperation:
                 continue
-            expr = figures.get(value)
-            if expr is None or value in years or _is_year_literal(text, m.start(), m.end(), value):
+            expr = next((e for e, unit in figures.get(value, ())
+                         if _UNIT_PATTERNS[unit].match(text, m.end())), None)
+            if expr is None or value in years:
                 continue
             line = text.count("\n", 0, m.start()) + 1
             if (line, value) in seen:
