@@ -489,11 +489,9 @@ class ContextName:
 
 
 _TYPE_EXAMPLE = {
-    form.FieldType.INT: "120",
-    form.FieldType.DECIMAL: "2680.5",
+    form.FieldType.DECIMAL: "2680.5（不会写成 2.6805E+3）",
     form.FieldType.PERCENT: "92.5",
     form.FieldType.DATE: "2022年11月20日",
-    form.FieldType.POSTCODE: "312000",
 }
 
 _DERIVED: tuple[ContextName, ...] = (
@@ -525,7 +523,7 @@ _FUNCTIONS: tuple[ContextName, ...] = (
 
 _FILTER_DOCS: tuple[ContextName, ...] = (
     ContextName("千分位", "过滤器", "数字加千位分隔符", "`{{ 2350 | 千分位 }}` → 2,350"),
-    ContextName("中文数字", "过滤器", "数字写成汉字", "`{{ 职业数 | 中文数字 }}` → 三；12 → 十二；105 → 一百零五"),
+    ContextName("中文数字", "过滤器", "数字写成汉字", "`{{ 3 | 中文数字 }}` → 三；`{{ 12 | 中文数字 }}` → 十二；`{{ 105 | 中文数字 }}` → 一百零五；`{{ 职业数 | 中文数字 }}` 写出职业个数"),
     ContextName("百分比", "过滤器", "百分数加 %；括号里可给小数位数（四舍五入）",
                 "`{{ 最近年度.合格率 | 百分比 }}` → 92.5%；`{{ 最近年度.合格率 | 百分比(0) }}` → 93%"),
     ContextName("日期", "过滤器", "日期写成中文（日期变量直接输出时也是这个格式）",
