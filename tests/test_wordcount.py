@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -131,3 +134,44 @@ def test_orders(text: str) -> None:
 @given(any_text)
 def test_invariant_under_whitespace_normalisation(text: str) -> None:
     assert count_text(" ".join(text.split())) == count_text(text)
+
+
+# --- a real client: LibreOffice's own statistics ----------------------------------------------------
+
+# Texts where Word's and LibreOffice's counts agree (LibreOffice differs from Word for the
+# punctuation shared with Western text — “ ” … — — and for ①, so those are pinned above only).
+AGREED = [
+    "2021年培训2,000人次，其中AI课程 deep learning 3门。",
+    "Hello、World。",
+    "阿卜杜拉·买买提",
+    "“数控”",
+    "2019年至2021年，累计培训6650人次（其中高级工及以上1,580人次），合格率96.3%。",
+    "工业机器人系统运维员 Industrial Robot 共计 24 台/套",
+]
+
+
+@pytest.mark.slow
+def test_libreoffice_agrees(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import zipfile
+
+    from skilldoc.office import find_soffice
+
+    soffice = find_soffice() or shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed")
+    names = []
+    for i, text in enumerate(AGREED):
+        (tmp_path / f"t{i}.txt").write_text(text + "\n", encoding="utf-8")
+        names.append(f"t{i}.txt")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                    "--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "odt", "--outdir", str(tmp_path),
+                    *names], cwd=tmp_path, check=True, capture_output=True, timeout=240)
+    for i, text in enumerate(AGREED):
+        meta = zipfile.ZipFile(tmp_path / f"t{i}.odt").read("meta.xml").decode()
+        lo_words = int(re.search(r'meta:word-count="(\d+)"', meta).group(1))  # type: ignore[union-attr]
+        lo_chars = int(re.search(r'meta:non-whitespace-character-count="(\d+)"', meta).group(1))  # type: ignore[union-attr]
+        c = count_text(text)
+        assert (c.words, c.chars_no_spaces) == (lo_words, lo_chars), text
