@@ -114,7 +114,12 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
     except OSError:
         pass
-    proc.wait()
+    try:
+        proc.communicate(timeout=10)  # reap it and close the pipe
+    except subprocess.TimeoutExpired:  # pragma: no cover - a grandchild still holds the pipe
+        if proc.stdout is not None:
+            proc.stdout.close()
+        proc.wait()
 
 
 def convert_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180, suffix: str | None = None) -> Path:
