@@ -426,7 +426,7 @@ class _Loader:
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
         self.file = _relative_name(path, root)
-        self.root = root
+        self.root = Path(os.path.abspath(root))
         self.problems: list[Problem] = []
         self.epoch = 1900
         self.sheets: dict[str, _Sheet] = {}
@@ -791,7 +791,8 @@ def load_application(path: Path, root: Path) -> tuple[Application, list[Problem]
     loader.open()
     header = loader.header()
     years = loader.years(header.get("filled_on"))
-    year_numbers = [y.year for y in years] if len(years) == form.TRAINING_YEARS else []
+    year_problems = any(p.code in ("years.count", "years.sequence") for p in loader.problems)
+    year_numbers = [y.year for y in years] if len(years) == form.TRAINING_YEARS and not year_problems else []
     errors_before = len(errors_in(loader.problems))
     occupations = loader.occupations(year_numbers)
     occupations_known = SHEETS["occupations"] in loader.sheets and not any(
