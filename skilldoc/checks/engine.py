@@ -378,8 +378,8 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
     for y in app.years:
         for attr, label in (("trained", "培训数量"), ("advanced", "高级工及以上数量")):
             total = getattr(y, attr)
-            parts = [getattr(oy, attr) for o in app.occupations if (oy := o.year(y.year)) is not None]
-            parts = [p for p in parts if p is not None]
+            found = [o.year(y.year) for o in app.occupations]
+            parts = [v for oyr in found if oyr is not None and (v := getattr(oyr, attr)) is not None]
             if total is None or not parts:
                 continue
             s = sum(parts)
@@ -397,16 +397,16 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
         (("instr_senior_technician", "instr_technician", "instr_senior_worker", "instr_level_other"),
          "按职业资格（技能等级）分列", "consistency.instructors_by_level"),
     ):
-        values = [_num(h.get(k)) for k in keys]
-        if instructors is None or all(v is None for v in values):
+        counts = [_num(h.get(k)) for k in keys]
+        if instructors is None or all(v is None for v in counts):
             continue
-        total = sum((v for v in values if v is not None), Decimal(0))
+        total = sum((v for v in counts if v is not None), Decimal(0))
         if total != instructors:
-            parts = "＋".join(f"{HEADER_BY_KEY[k].label} {std.fmt_number(v) if v is not None else 0}"
-                             for k, v in zip(keys, values, strict=True))
+            breakdown = "＋".join(f"{HEADER_BY_KEY[k].label} {std.fmt_number(v) if v is not None else 0}"
+                                 for k, v in zip(keys, counts, strict=True))
             problems.append(Problem(
                 f"实习指导教师人数为 {std.fmt_number(instructors)} 人，但{label}之和为 "
-                f"{std.fmt_number(total)} 人（{parts}）",
+                f"{std.fmt_number(total)} 人（{breakdown}）",
                 _header_loc(wb), hint="两种分列方式各自相加都应等于实习指导教师人数",
                 code=code))
 
