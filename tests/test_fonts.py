@@ -218,6 +218,14 @@ def test_all_missing_characters_reported_together():
     assert len(info.value.problems) == 2
 
 
+def test_invisible_and_space_variants_are_handled():
+    font = stamp_font("材料\u00a0\u200b\ufeff")
+    assert font.encode("材\u200b料") == font.encode("材料")  # zero-width: not drawn
+    assert font.encode("\ufeff第 1 页") == font.encode("第 1 页")  # BOM from a spreadsheet cell
+    assert font.encode("1\u00a02") == font.encode("1 2")  # NBSP drawn as a space
+    assert font.width("材\u200b料", 10) == font.width("材料", 10)
+
+
 def test_missing_chars_helper():
     assert fonts.missing_chars("第 1 页\n") == []
     assert fonts.missing_chars("a\U0001f600b\U0001f600") == ["\U0001f600"]

@@ -365,3 +365,6 @@ def test_toc_with_cff_font(tmp_path):
         assert entry.code in text and entry.pages in text
     listing = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert "CID Type 0C" in listing and layout.font.name in listing
+    extracted = _squash("".join(page.extract_text() for page in PdfReader(out).pages))
+    for entry in entries:
+        assert _squash(entry.title) in extracted

@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import threading
+import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,6 +71,25 @@ STAMP_CHARS = BASE_CHARS + "第页共—-/"
 
 # Characters that are layout, not glyphs: never subset, never drawn.
 _LAYOUT_CHARS = frozenset("\n\r\t\f\v")
+
+# Space variants a font may lack: drawn with the plain space's glyph (they look the same).
+_SPACE_ALIASES = {"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2002": " ", "\u2003": " "}
+
+
+def _invisible(ch: str) -> bool:
+    """Layout controls and zero-width format characters (ZWSP, ZWJ, BOM, soft hyphen): not drawn."""
+    return ch in _LAYOUT_CHARS or unicodedata.category(ch) == "Cf"
+
+
+def _glyph_char(ch: str, cmap: dict[int, str]) -> str | None:
+    """The character whose glyph draws ``ch`` in a font with ``cmap`` (``None``: no glyph)."""
+    if ord(ch) in cmap:
+        return ch
+    alias = _SPACE_ALIASES.get(ch)
+    if alias is not None and ord(alias) in cmap:
+        return alias
+    return None
+
 
 # Probe characters: a usable font has all of these.
 _PROBE = "中文页码第证明材料目录"
@@ -324,9 +344,9 @@ def missing_chars(text: str, source: FontSource | None = None) -> list[str]:
     cmap = _cmap_of(src)
     seen: dict[str, None] = {}
     for ch in text:
-        if ch in _LAYOUT_CHARS or ch in seen:
+        if ch in seen or _invisible(ch):
             continue
-        if ord(ch) not in cmap:
+        if _glyph_char(ch, cmap) is None:
             seen[ch] = None
     return list(seen)
 
@@ -438,16 +458,17 @@ def _make_subset(src: FontSource, chars: str) -> _Subset:
             if tag in font:
                 del font[tag]
         orig_order = font.getGlyphOrder()
-        orig_gids = sorted({font.getGlyphID(cmap[ord(c)]) for c in chars})
+        drawn = {c: _glyph_char(c, cmap) or c for c in chars}
+        orig_gids = sorted({font.getGlyphID(cmap[ord(g)]) for g in drawn.values()})
         subsetter = ft_subset.Subsetter(options=options)
-        subsetter.populate(unicodes=[ord(c) for c in chars])
+        subsetter.populate(unicodes=sorted({ord(g) for g in drawn.values()}))
         subsetter.subset(font)
         # Fixed dates: the same glyph set gives the same bytes on every run.
         font["head"].created = 0
         font["head"].modified = 0
         order = font.getGlyphOrder()
         new_gid = {name: i for i, name in enumerate(order)}
-        cid_of = {c: new_gid[cmap[ord(c)]] for c in chars}
+        cid_of = {c: new_gid[cmap[ord(g)]] for c, g in drawn.items()}
         upem = font["head"].unitsPerEm
         hmtx = font["hmtx"]
         widths = tuple(round(hmtx[name][0] * 1000 / upem) for name in order)
@@ -599,7 +620,7 @@ class EmbeddedFont:
         return len(self._subset.program)
 
     def covers(self, text: str) -> bool:
-        return all(ch in self._subset.cid_of or ch in _LAYOUT_CHARS for ch in text)
+        return all(ch in self._subset.cid_of or _invisible(ch) for ch in text)
 
     def _cid(self, ch: str) -> int:
         try:
@@ -610,10 +631,15 @@ class EmbeddedFont:
             ) from None
 
     def cids(self, text: str) -> list[int]:
-        return [self._cid(ch) for ch in text if ch not in _LAYOUT_CHARS]
+        return [self._cid(ch) for ch in text if not _invisible(ch)]
 
     def encode(self, text: str) -> bytes:
-        """Two bytes per character (big-endian CID) for a ``Tj`` string; layout characters skipped."""
+        """Two bytes per character (big-endian CID) for a ``Tj`` string.
+
+        Layout controls (newline, tab) and zero-width format characters (ZWSP, BOM, soft
+        hyphen) are skipped: they have no glyph to draw.  A no-break space the font lacks
+        is drawn with the space glyph.
+        """
         return b"".join(cid.to_bytes(2, "big") for cid in self.cids(text))
 
     def width(self, text: str, size: float) -> float:
@@ -717,7 +743,7 @@ def embedded_font(chars: str, source: FontSource | None = None) -> EmbeddedFont:
     Subsets are cached per (font, character set) for the life of the process.
     """
     src = source or find_cjk_font()
-    wanted = "".join(sorted(set(chars).union(BASE_CHARS) - _LAYOUT_CHARS))
+    wanted = "".join(sorted(ch for ch in set(chars).union(BASE_CHARS) if not _invisible(ch)))
     missing = missing_chars(wanted, src)
     if missing:
         raise glyph_missing_error(missing, src)
