@@ -242,26 +242,44 @@ def parse_inline(text: str) -> Inlines:
 # --- block parsing -------------------------------------------------------------
 
 
-def _classify(line: str) -> tuple[str, object]:
-    """→ (kind, data) for one non-blank line."""
+@dataclass
+class _Line:
+    """One classified non-blank line."""
+
+    kind: str  # "table" | "heading" | "item" | "text"
+    text: str  # stripped content (marker removed for headings "#" and items)
+    level: int = 0  # heading level
+    ordered: bool = False
+    number: int | None = None
+    marker: str = ""
+
+
+def _classify(line: str) -> _Line:
     s = line.strip()
     if _is_table_line(s):
-        return "table", s
+        return _Line("table", s)
     m = _MD_HEADING.fullmatch(s)
     if m:
-        return "heading", (min(len(m.group(1)), 3), m.group(2).rstrip())
+        return _Line("heading", m.group(2).rstrip(), level=min(len(m.group(1)), 3))
     if _H1.match(s):
-        return "heading", (1, s)
+        return _Line("heading", s, level=1)
     if _H2.match(s):
-        return "heading", (2, s)
+        return _Line("heading", s, level=2)
     m = _BULLET.fullmatch(s)
     if m:
-        return "item", (False, None, m.group(1), m.group(2).rstrip())
+        return _Line("item", m.group(2).rstrip(), marker=m.group(1))
     m = _NUMBERED.fullmatch(s)
     if m:
-        marker = m.group(1) + m.group(2).strip()
-        return "item", (True, int(m.group(1)), marker, m.group(3).rstrip())
-    return "text", s
+        return _Line("item", m.group(3).rstrip(), ordered=True, number=int(m.group(1)),
+                     marker=m.group(1) + m.group(2).strip())
+    return _Line("text", s)
+
+
+@dataclass
+class _OpenItem:
+    head: _Line
+    level: int
+    lines: list[str]
 
 
 def _table(lines: list[str]) -> Table:
@@ -278,10 +296,9 @@ def parse(text: str) -> tuple[Block, ...]:
     """Parse rendered section text into blocks (see the module docstring)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
-    # open paragraph / list item being accumulated
-    para: list[str] = []
-    item: dict[str, object] | None = None
-    table: list[str] = []
+    para: list[str] = []  # lines of the open paragraph
+    item: _OpenItem | None = None  # the open list item
+    table: list[str] = []  # lines of the open table
     indents: list[int] = []  # indentation of each open list level
 
     def flush() -> None:
@@ -290,62 +307,43 @@ def parse(text: str) -> tuple[Block, ...]:
             blocks.append(Paragraph(parse_inline("\n".join(para))))
             para = []
         if item is not None:
-            lines = item["lines"]
-            assert isinstance(lines, list)
-            blocks.append(
-                ListItem(
-                    ordered=bool(item["ordered"]),
-                    number=item["number"],  # type: ignore[arg-type]
-                    level=int(item["level"]),  # type: ignore[call-overload]
-                    runs=parse_inline("\n".join(lines)),
-                    marker=str(item["marker"]),
-                )
-            )
+            head = item.head
+            blocks.append(ListItem(head.ordered, head.number, item.level,
+                                   parse_inline("\n".join(item.lines)), head.marker))
             item = None
         if table:
             blocks.append(_table(table))
             table = []
 
-    for line in text.split("\n"):
-        if not line.strip():
+    for raw in text.split("\n"):
+        if not raw.strip():
             flush()
             indents.clear()
             continue
-        kind, data = _classify(line)
-        if kind == "table":
+        line = _classify(raw)
+        if line.kind == "table":
             if not table:
                 flush()
-            table.append(str(data))
+            table.append(line.text)
             continue
         if table:
             flush()
-        if kind == "heading":
+        if line.kind == "heading":
             flush()
-            level, content = data  # type: ignore[misc]
-            blocks.append(Heading(level, parse_inline(content)))
+            blocks.append(Heading(line.level, parse_inline(line.text)))
             indents.clear()
-        elif kind == "item":
+        elif line.kind == "item":
             flush()
-            ordered, number, marker, content = data  # type: ignore[misc]
-            width = _indent_width(line)
+            width = _indent_width(raw)
             while indents and width < indents[-1]:
                 indents.pop()
             if not indents or width > indents[-1]:
                 indents.append(width)
-            item = {
-                "ordered": ordered,
-                "number": number,
-                "marker": marker,
-                "level": len(indents),
-                "lines": [content],
-            }
+            item = _OpenItem(line, len(indents), [line.text])
+        elif item is not None:
+            item.lines.append(line.text)
         else:
-            if item is not None:
-                lines = item["lines"]
-                assert isinstance(lines, list)
-                lines.append(data)
-            else:
-                para.append(str(data))
+            para.append(line.text)
     flush()
     return tuple(blocks)
 

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from types import MappingProxyType
+from types import FrameType, MappingProxyType
 from typing import Any
 
 from jinja2 import FunctionLoader, StrictUndefined, Template, TemplateSyntaxError, UndefinedError
@@ -166,7 +166,7 @@ class _RenderState:
         """The line of the user's template being executed (from the call stack)."""
         if self.template is None:
             return None
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == self.filename:
                 return self.template.get_corresponding_lineno(frame.f_lineno)
@@ -689,7 +689,7 @@ class _RecordingUndefined(StrictUndefined):
         self._record()
         raise _Recorded(self._undefined_message)
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # type: ignore[override]
         self._record()
         return ""
 
@@ -697,11 +697,11 @@ class _RecordingUndefined(StrictUndefined):
         self._record()
         return iter(())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]
         self._record()
         return False
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # type: ignore[override]
         self._record()
         return 0
 

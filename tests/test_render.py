@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skilldoc import form
@@ -455,3 +456,14 @@ def test_docs_worked_example_renders_as_described() -> None:
     assert section.blocks[1].runs[1] == Run("行业企业专家", bold=True)  # type: ignore[union-attr]
     table = section.blocks[4]
     assert isinstance(table, Table) and table.header and len(table.rows) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="{"), max_size=200))
+def test_text_without_template_tags_renders_verbatim(text: str) -> None:
+    """Apart from line-ending normalisation and XML-illegal control characters, nothing changes."""
+    rendered, warnings = render_sections(make_app(), [source(1, text)], PAGES)
+    expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert rendered[0].text == expected
+    assert all(w.code == "render.control_char" for w in warnings)
+    assert bool(warnings) == (expected != text.replace("\r\n", "\n").replace("\r", "\n"))
