@@ -161,6 +161,7 @@ class _RenderState:
     problems: list[Problem] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)
     seen: set[tuple[str, int | None, str]] = field(default_factory=set)
+    value_control_chars: bool = False  # a printed value held control characters (already reported)
 
     def line(self) -> int | None:
         """The line of the user's template being executed (from the call stack)."""
@@ -620,6 +621,14 @@ def _finalize(value: object) -> object:
                       severity=Severity.WARNING, line=line)
         return ""
     if isinstance(value, str):
+        if state is not None and _ILLEGAL_XML.search(value):
+            found = "、".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL_XML.findall(value)}))
+            line = state.line()
+            state.value_control_chars = True
+            state.add("render.control_char",
+                      f"插入的值含有 Word 文档不能容纳的控制字符 {found}，已删除：{state.excerpt(line)}",
+                      "检查工作簿中对应的单元格，删除其中的不可见字符（多来自复制粘贴）",
+                      severity=Severity.WARNING, line=line)
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -808,7 +817,7 @@ def _strip_illegal(state: _RenderState, text: str) -> str:
                       f"含有 Word 文档不能容纳的控制字符 {'、'.join(found)}，已删除",
                       "多来自从其他软件复制的文字；在编辑器中删除该处不可见字符即可消除此警告",
                       severity=Severity.WARNING, line=number)
-    if not reported:
+    if not reported and not state.value_control_chars:
         for number, line in enumerate(text.split("\n"), start=1):
             found = sorted({f"U+{ord(c):04X}" for c in _ILLEGAL_XML.findall(line)})
             if found:

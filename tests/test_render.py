@@ -267,10 +267,11 @@ def test_control_characters_are_removed_with_a_warning_naming_the_line() -> None
 
 
 def test_control_characters_from_a_workbook_value() -> None:
-    section, warnings = render_one("单位：{{ 单位名称 }}", make_app(org_name="绍兴\x0c技师学院"))
-    assert section.text == "单位：绍兴技师学院"
+    section, warnings = render_one("第一行\n单位：{{ 单位名称 }}", make_app(org_name="绍兴\x0c技师学院"))
+    assert section.text == "第一行\n单位：绍兴技师学院"
     assert [w.code for w in warnings] == ["render.control_char"]
-    assert warnings[0].location is not None and warnings[0].location.file == "sections/1-申报背景.md"
+    assert warnings[0].location == Location(file="sections/1-申报背景.md", line=2)
+    assert "U+000C" in warnings[0].message
 
 
 def test_empty_value_prints_nothing_and_warns() -> None:
