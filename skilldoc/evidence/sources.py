@@ -196,16 +196,19 @@ class _PdfFacts:
 
 
 def _open_pdf(path: Path, password: str | None, *, strict: bool) -> _PdfFacts:
+    try:
+        return _read_pdf_facts(path, password, strict=strict)
+    except DependencyError as exc:  # AES-256 needs the cryptography package
+        raise _NeedsCrypto(str(exc)) from None
+
+
+def _read_pdf_facts(path: Path, password: str | None, *, strict: bool) -> _PdfFacts:
     reader = PdfReader(path, strict=strict)
     used: str | None = None
     if reader.is_encrypted:
         candidates = [""] + ([password] if password else [])
         for candidate in candidates:
-            try:
-                result = reader.decrypt(candidate)
-            except DependencyError as exc:
-                raise _NeedsCrypto(str(exc)) from None
-            if result != PasswordType.NOT_DECRYPTED:
+            if reader.decrypt(candidate) != PasswordType.NOT_DECRYPTED:
                 used = candidate
                 break
         else:
