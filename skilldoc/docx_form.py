@@ -825,7 +825,8 @@ class _Writer:
         return _Cell(tc, self._table_obj)
 
     def para(self, container: Any, style: str, runs: Iterable[Run | tuple[str, str | None]] = ()) -> DocxParagraph:
-        p = container.add_paragraph(style=self.document.styles[style])
+        p = container.add_paragraph()
+        p._p.style = self.style_ids[style]  # by id: python-docx's lookup by name is slow
         for item in runs:
             if isinstance(item, Run):
                 run = p.add_run(item.text)
@@ -836,7 +837,7 @@ class _Writer:
                 text, char_style = item
                 run = p.add_run(text)
                 if char_style:
-                    run.style = self.document.styles[char_style]
+                    run._r.style = self.style_ids[char_style]
         return p
 
     # -- the form table ----------------------------------------------------------
@@ -938,12 +939,12 @@ class _Writer:
                 if i:
                     p.add_run(separator)
                 box = p.add_run(TICKED if option in chosen else UNTICKED)
-                box.style = self.document.styles["勾选框"]
+                box._r.style = self.style_ids["勾选框"]
                 p.add_run(option)
                 if extra is not None:
                     if extra:
                         r = p.add_run(f" {extra} ")
-                        r.style = self.document.styles["填写内容"]
+                        r._r.style = self.style_ids["填写内容"]
                     else:
                         p.add_run("______")
         return fill
@@ -965,7 +966,9 @@ class _Writer:
         title = self.cell(tr, 5, 0, valign="top")
         self.para(title, "栏目标题", [(section.title, None)])
         body = self.cell(tr, 20, 5, valign="top")
-        where = Location(f"{LAYOUT.sections_dir}/{section.filename}")
+        source = getattr(rendered, "source", None)
+        where = Location(f"{source.parent.name}/{source.name}" if isinstance(source, Path)
+                         else f"{LAYOUT.sections_dir}/{section.filename}")
         what = f"第 {section.number} 部分“{section.name}”的正文"
         blocks: Sequence[Block] = ()
         if rendered is not None:
