@@ -28,6 +28,7 @@ from typing import Any
 from jinja2 import FunctionLoader, StrictUndefined, Template, TemplateSyntaxError, UndefinedError
 from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import missing
 
 from . import form
 from .errors import InputError, Location, Problem, Severity
@@ -668,8 +669,6 @@ class _RecordingUndefined(StrictUndefined):
         line = state.line()
         name = self._undefined_name
         obj = self._undefined_obj
-        from jinja2.utils import missing
-
         if self._undefined_hint:
             state.add("render.undefined", f"模板出错：{self._undefined_hint}", None, line=line)
         elif obj is missing:
