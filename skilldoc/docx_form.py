@@ -903,7 +903,7 @@ class _Writer:
         for i, occ in enumerate(occupations or [None], start=1):
             name = self.clean(occ.name, occ_where, "职业（工种）名称") if occ else ""
             cells: list[tuple[Any, int, str | None]] = [("", 1, "continue"),
-                                                         (f"{form.OCCUPATION_COLUMNS[0].label} {i}. {name}", 6, None)]
+                                                         (f"{form.OCCUPATION_COLUMNS[0].label}\n{i}. {name}", 6, None)]
             for y in years:
                 oy = occ.year(y) if isinstance(occ, Occupation) else None
                 cells += [(format_value(oy.trained if oy else None), 3, None),

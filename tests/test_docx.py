@@ -173,7 +173,7 @@ def test_every_label_and_value_in_the_header_table(built: tuple[Path, list]) -> 
     for year in (2019, 2020, 2021):
         assert f"{year}年" in text
     for k, name in enumerate(OCCUPATIONS, start=1):
-        assert f"职业（工种） {k}. {name}" in text
+        assert f"职业（工种）\n{k}. {name}" in text  # a line break keeps the name on one line
     # the groups are merged cells: each label is written once
     for group in ("法人代表信息", "培训场所条件", "培训师资情况", "培训评价能力"):
         assert text.count(group) == 1, group
@@ -222,7 +222,7 @@ def test_table_layout_like_the_form(built: tuple[Path, list]) -> None:
     assert [r[1] for r in texts[legal:legal + 3]] == ["姓名", "办公电话", "手机"]
     # 职业（工种） rows carry six figures, oldest year first
     occ_rows = [r for r in texts if r[1].startswith("职业（工种）")]
-    assert [r[1] for r in occ_rows] == [f"职业（工种） {k}. {n}" for k, n in enumerate(OCCUPATIONS, start=1)]
+    assert [r[1] for r in occ_rows] == [f"职业（工种）{k}. {n}" for k, n in enumerate(OCCUPATIONS, start=1)]
     assert occ_rows[1][2:] == ["310", "100", "311", "101", "312", "102"]
     # the eight sections: title | body, allowed to break across pages
     section_rows = [(i, r) for i, r in enumerate(texts) if r[0] in form.SECTION_BY_TITLE]
@@ -420,7 +420,7 @@ def test_empty_application_still_gives_the_whole_form(tmp_path: Path) -> None:
     assert problems == []
     text = extract_text(out)
     assert "2020年" in text and "2022年" in text  # the three years before 填报时间
-    assert "职业（工种） 1. " in text
+    assert "职业（工种）\n1. " in text
     assert set(section_text(out)) == {s.title for s in form.SECTIONS}
     assert all(v == "" for v in section_text(out).values())
     assert "☑" not in text
