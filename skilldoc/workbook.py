@@ -31,6 +31,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,13 @@ def write_workbook(path: Path, year: int) -> None:
     _write_occupation_sheet(wb.create_sheet(SHEETS["occupations"]), years)
     _write_expert_sheet(wb.create_sheet(SHEETS["experts"]))
     _write_evidence_sheet(wb.create_sheet(SHEETS["evidence"]))
+    for ws in wb.worksheets:  # printable: A4 landscape, all columns on one page width
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = "1:1" if ws.title != SHEETS["instructions"] else None
     wb.active = 1  # open on 基本信息
 
     stamp = dt.datetime(year, 1, 1)
@@ -509,10 +517,11 @@ class _Loader:
         except ValueProblem as vp:
             self.add(f"“{name}”{vp.message}", sheet.name, coord, field.hint or None, code="cell.value")
             return None
-        if field.type is FieldType.PERCENT and parsed is not None and parsed < 1 and not percent_format:
-            self.add(f"“{name}”填写了“{display(value)}”，按 {parsed}% 读取；若是指 {parsed * 100}%，请填写 "
-                     f"{normalise_decimal(parsed * 100)}", sheet.name, coord, field.hint or None,
-                     code="cell.percent", severity=Severity.WARNING)
+        if field.type is FieldType.PERCENT and isinstance(parsed, Decimal) and 0 < parsed < 1 \
+                and not percent_format:
+            meant = normalise_decimal(parsed * 100)
+            self.add(f"“{name}”填写了“{display(value)}”，按 {parsed}% 读取；若是指 {meant}%，请填写 {meant}",
+                     sheet.name, coord, field.hint or None, code="cell.percent", severity=Severity.WARNING)
         return parsed
 
     def row_is_blank(self, sheet: _Sheet, row: int, cols: Iterable[int]) -> bool:
