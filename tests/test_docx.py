@@ -461,6 +461,9 @@ def _edited_template(tmp_path: Path) -> Path:
     for p in document.paragraphs:
         if "{{主管单位}}" in p.text:
             p.add_run("{{未知项}}")
+        if p.text == form.ISSUER:  # Word often splits a placeholder over several runs
+            for piece in ("（{{单位", "地址", "}}，{{法人姓名}}）"):
+                p.add_run(piece).bold = True
         if p.text == "{{申报表}}":
             p._p.getparent().remove(p._p)
     path = tmp_path / "我的模板.docx"
@@ -486,7 +489,18 @@ def test_template_styles_flow_into_the_build(tmp_path: Path) -> None:
     assert "Theme" not in _xml(out, "word/styles.xml")
     # the form table was still written (at the end, with a warning) and the titles are there
     assert set(section_text(out)) == {s.title for s in form.SECTIONS}
-    assert "{{未知项}}" in extract_text(out)
+    text = extract_text(out)
+    assert "{{未知项}}" in text
+    assert f"{form.ISSUER}（{HEADER['address']}，张三）" in text
+
+
+def test_values_are_not_read_as_placeholders(tmp_path: Path) -> None:
+    out = tmp_path / "申报书.docx"
+    name = "甲{{主管单位}}乙 <&> {{ x }}"
+    assert write_docx(make_app(org_name=name), rendered(), out) == []
+    document = docx.Document(str(out))
+    assert f"申报单位\t{name}{form.COVER_SEAL}" in [p.text for p in document.paragraphs]
+    assert name in extract_text(out).split("\n")
 
 
 # --- LibreOffice -------------------------------------------------------------------------
