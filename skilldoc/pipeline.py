@@ -223,9 +223,11 @@ def _workdir(out_dir: Path | None) -> Iterator[Path]:
 
 def _move_into_place(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     final: dict[str, Path] = {}
+    mode = 0o666 & ~_umask()  # temp files are private (0600); outputs get the user's usual mode
     for label, path in staged.items():
         target = out_dir / path.name
         try:
+            os.chmod(path, mode)
             os.replace(path, target)
         except OSError as exc:
             raise OutputError(problems=[Problem(
@@ -234,6 +236,12 @@ def _move_into_place(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
             )]) from exc
         final[label] = target
     return final
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _human_size(size: int) -> str:
