@@ -203,8 +203,11 @@ def _toc_page_count(layout: Any) -> int:
     return int(layout.pages)
 
 
-def _write_toc(w: StreamingPdfWriter, layout: Any) -> list[int]:
-    """The 目录 pages straight from the layout (one font object, one resources object)."""
+def _write_toc(w: StreamingPdfWriter, layout: Any) -> tuple[list[int], int]:
+    """The 目录 pages straight from the layout (one font object, one resources object).
+
+    Returns the page object numbers and the font object (reused for the stamps when it covers them).
+    """
     from .toc import A4, FONT_RESOURCE, page_content
 
     font_ref = w.add_object(layout.font.pdf_object())
@@ -219,7 +222,7 @@ def _write_toc(w: StreamingPdfWriter, layout: Any) -> list[int]:
                     % (w.pages_root, _num(A4[0]), _num(A4[1]), resources, content))
         w.pages.append(page)
         nums.append(page)
-    return nums
+    return nums, font_ref
 
 
 def _num(value: float) -> bytes:
@@ -229,12 +232,16 @@ def _num(value: float) -> bytes:
 # -- writing ---------------------------------------------------------------------
 
 class _Font:
-    """The stamp font: the CJK subset from :mod:`.fonts`."""
+    """The stamp font: the 目录's font subset when it covers the stamps, else its own subset."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        from .fonts import stamp_font
+    def __init__(self, texts: Sequence[str], reuse: Any = None) -> None:
+        chars = "".join(sorted(set("".join(texts))))
+        if reuse is not None and reuse.covers(chars):
+            self.font = reuse
+        else:
+            from .fonts import stamp_font
 
-        self.font = stamp_font("".join(sorted(set("".join(texts)))))
+            self.font = stamp_font(chars)
 
     def encode(self, text: str) -> bytes:
         return self.font.encode(text)
@@ -313,6 +320,7 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
     outline: list[OutlineNode] = []
     warnings: list[Problem] = []
     front_pages = 0
+    toc_font_ref: int | None = None
 
     if front is not None:
         nums = _copy(w, Path(front.pdf), None, None, code=None)
@@ -325,14 +333,15 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
     if plan.items and plan.toc_pages:
         layout.pad_to_odd_start(w)
         toc_start = layout.count
-        nums = _write_toc(w, plan.toc_layout)
+        nums, toc_font_ref = _write_toc(w, plan.toc_layout)
         layout.labels.extend((("D", TOC_LABEL_PREFIX, i + 1)) for i in range(len(nums)))
         outline.append(OutlineNode(TOC_TITLE, toc_start))
 
     if plan.items:
         layout.pad_to_odd_start(w)
-        font = _Font(_stamp_texts(options, plan.last_number))
-        font_ref = w.add_object(font.font.pdf_object())
+        toc_font = plan.toc_layout.font if toc_font_ref is not None else None
+        font = _Font(_stamp_texts(options, plan.last_number), reuse=toc_font)
+        font_ref = toc_font_ref if font.font is toc_font else w.add_object(font.font.pdf_object())
         parts: dict[str, OutlineNode] = {}
         ctx = progress(plan.evidence_pages, "正在合并证明材料") if progress is not None else None
         bar = ctx.__enter__() if ctx is not None else None
@@ -367,9 +376,6 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
                             code="bundle.pages_changed")])
                     start_number = number - len(nums)
                     layout.labels.extend(("D", "", start_number + i) for i in range(len(nums)))
-                    for wp in getattr(sf, "warnings", ()):
-                        if wp not in warnings:
-                            warnings.append(wp)
                     if bar is not None:
                         bar.update(sf.pages)
         finally:
@@ -394,6 +400,10 @@ def _spec(font: _Font, font_ref: int, text: str, align: str) -> StampSpec:
 
 def _copy(w: StreamingPdfWriter, pdf: Path, password: str | None, specs: list[StampSpec] | None,
           *, code: str | None, origin: Path | None = None) -> list[int]:
+    if not pdf.is_file():
+        raise EvidenceError(problems=[Problem(
+            "合并时找不到该文件（检查之后被移动或删除了）", Location(str(origin or pdf), item=code),
+            hint="把文件放回原处后重试", code="bundle.missing")])
     try:
         return w.copy_pages(pdf, password, specs)
     except (OSError, EvidenceError, OutputError):

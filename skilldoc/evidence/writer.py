@@ -596,7 +596,10 @@ def _extra_restores(contents: Any) -> int:
     unmatched ``Q``, so the stamp (drawn after the content) would vanish.  The
     wrapper then pushes that many extra ``q`` so every ``Q`` has a partner and
     the stamp still starts from the initial graphics state.  This only counts
-    operator tokens in the decoded bytes; the content itself is copied as is.
+    operator tokens in streams that zlib alone decodes (plain /FlateDecode or
+    unfiltered — what Word, LibreOffice and scanners write); other filter chains
+    (ASCII85 in pure Python would double the bundling time) are assumed
+    balanced.  The content itself is copied as is, never rewritten.
     Overcounting is harmless (the extra ``q`` are never popped); strings that
     contain a lone "Q" may at worst add a ``q``.
     """
@@ -607,8 +610,8 @@ def _extra_restores(contents: Any) -> int:
         for stream in streams:
             if not isinstance(stream, StreamObject):
                 continue
-            data = stream.get_data()
-            if b"Q" not in data:
+            data = _cheap_decode(stream)
+            if data is None or b"Q" not in data:
                 continue
             for m in _Q_TOKEN.finditer(data):
                 if m.group(1) == b"q":
@@ -618,6 +621,24 @@ def _extra_restores(contents: Any) -> int:
         return max(0, min(big_q - q, 64))
     except Exception:  # undecodable content: nothing to count
         return 0
+
+
+def _cheap_decode(stream: StreamObject) -> bytes | None:
+    """The decoded bytes of an unfiltered or plain /FlateDecode stream (C-speed zlib); else None."""
+    filters = stream.get("/Filter")
+    raw = stream._data or b""
+    if filters is None:
+        return raw
+    if isinstance(filters, list):
+        if len(filters) != 1:
+            return None
+        filters = filters[0]
+    if filters not in ("/FlateDecode", "/Fl") or stream.get("/DecodeParms"):
+        return None
+    try:
+        return zlib.decompressobj().decompress(raw)
+    except zlib.error:
+        return None
 
 
 def _needs_space(val: Any) -> bool:
