@@ -226,6 +226,26 @@ def test_invisible_and_space_variants_are_handled():
     assert font.width("材\u200b料", 10) == font.width("材料", 10)
 
 
+@pytest.mark.skipif(not (WQY.is_file() and NOTO.is_file()), reason="needs wqy-zenhei and noto-cjk")
+def test_falls_back_to_a_font_that_has_every_character():
+    # WenQuanYi Zen Hei has no "•" (U+2022); Noto Sans CJK has.
+    font = embedded_font("证明材料•清单")
+    assert font.source.path == NOTO
+    assert embedded_font("证明材料清单").source.path == WQY
+
+
+@pytest.mark.skipif(not (WQY.is_file() and NOTO.is_file()), reason="needs wqy-zenhei and noto-cjk")
+def test_chosen_font_is_not_silently_replaced(monkeypatch):
+    monkeypatch.setenv(fonts.FONT_ENV, str(WQY))
+    with pytest.raises(GlyphMissing) as info:
+        embedded_font("证明材料•清单")
+    problem = info.value.problems[0]
+    assert "U+2022" in problem.message and "WenQuanYiZenHei" in problem.message
+    assert str(NOTO) in (problem.hint or "")  # the hint names an installed font that has it
+    with pytest.raises(GlyphMissing):
+        embedded_font("•", find_cjk_font(WQY))
+
+
 def test_missing_chars_helper():
     assert fonts.missing_chars("第 1 页\n") == []
     assert fonts.missing_chars("a\U0001f600b\U0001f600") == ["\U0001f600"]

@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont, TTLibError
@@ -59,6 +60,8 @@ __all__ = [
     "embedded_font",
     "stamp_font",
     "missing_chars",
+    "font_for",
+    "add_font_to_writer",
     "STAMP_CHARS",
 ]
 
@@ -101,9 +104,13 @@ _INSTALL_HINT = (
 
 
 class GlyphMissing(InputError):
-    """Text to be drawn contains characters the CJK font has no glyph for."""
+    """Text to be drawn contains characters the CJK font has no glyph for.
+
+    ``source`` is the font that lacks them (callers re-attribute the characters to their items).
+    """
 
     summary = "字体中缺少所需字符"
+    source: FontSource | None = None
 
 
 # --------------------------------------------------------------------------- discovery
@@ -179,43 +186,44 @@ def _face_count(path: Path) -> int:
     return 1
 
 
+@functools.lru_cache(maxsize=64)
 def _probe(path: Path, index: int | None = None) -> FontSource | None:
     """The best face of ``path`` for Chinese text, or ``None`` if it has no Chinese glyphs.
 
     In a collection prefer a simplified-Chinese face (Noto's "SC"), then the
-    first face that covers the probe characters.
+    lowest face index; the first such face that covers the probe characters wins.
+    Names are cheap to read, character maps are not: only candidates in order are checked.
     """
     try:
         count = _face_count(path)
     except OSError:
         return None
-    indices = [index] if index is not None else list(range(count))
-    usable: list[tuple[int, FontSource]] = []
-    for i in indices:
+    faces: list[tuple[int, int, FontSource]] = []
+    for i in [index] if index is not None else range(count):
         try:
             font = TTFont(str(path), fontNumber=i, lazy=True)
         except (TTLibError, OSError, ValueError, AssertionError):
             continue
         try:
-            cmap = font.getBestCmap() or {}
-            if not all(ord(c) in cmap for c in _PROBE):
-                continue
             family = font["name"].getDebugName(6) or font["name"].getDebugName(4) or path.stem
             outline = "glyf" if "glyf" in font else "CFF" if "CFF " in font else ""
             if not outline:
                 continue
             full = font["name"].getDebugName(1) or ""
             simplified = re.search(r"\b(SC|GB)\b", full) or "CJKsc" in family or "GB" in family
-            rank = 0 if simplified else 1
-            usable.append((rank, FontSource(path, i, family, outline)))
+            faces.append((0 if simplified else 1, i, FontSource(path, i, family, outline)))
         except Exception:  # a damaged system font must not stop discovery
             continue
         finally:
             font.close()
-    if not usable:
-        return None
-    usable.sort(key=lambda pair: (pair[0], pair[1].index))
-    return usable[0][1]
+    for _rank, _index, src in sorted(faces, key=lambda face: face[:2]):
+        try:
+            cmap = _cmap_of(src)
+        except Exception:  # a damaged system font must not stop discovery
+            continue
+        if all(ord(c) in cmap for c in _PROBE):
+            return src
+    return None
 
 
 def _fc_list() -> list[tuple[Path, int]]:
@@ -329,7 +337,7 @@ def _subset_tag(key: str) -> str:
     return "".join(chr(ord("A") + b % 26) for b in digest[:6])
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _cmap_of(src: FontSource) -> dict[int, str]:
     font = TTFont(str(src.path), fontNumber=src.index, lazy=True)
     try:
@@ -358,11 +366,8 @@ def _char_label(ch: str) -> str:
 def _covering_font(chars: Iterable[str], exclude: FontSource) -> FontSource | None:
     """An installed font (other than ``exclude``) that has all of ``chars`` — for the hint only."""
     wanted = [ord(c) for c in chars]
-    for path in _known_paths():
-        if not path.is_file() or path == exclude.path:
-            continue
-        src = _probe(path)
-        if src is not None and all(cp in _cmap_of(src) for cp in wanted):
+    for src in _installed_sources():
+        if src != exclude and all(cp in _cmap_of(src) for cp in wanted):
             return src
     return None
 
@@ -383,7 +388,9 @@ def glyph_missing_error(missing: list[str], src: FontSource, context: str = "") 
         )
         for ch in missing
     ]
-    return GlyphMissing(problems=problems)
+    err = GlyphMissing(problems=problems)
+    err.source = src
+    return err
 
 
 @dataclass(frozen=True)
@@ -726,8 +733,8 @@ def add_font_to_writer(font: EmbeddedFont, writer) -> IndirectObject:
     top = font.pdf_object()
     to_unicode = top[NameObject("/ToUnicode")]
     top[NameObject("/ToUnicode")] = writer._add_object(to_unicode)
-    cid_font = top["/DescendantFonts"][0]
-    descriptor = cid_font["/FontDescriptor"]
+    cid_font = cast(DictionaryObject, cast(ArrayObject, top["/DescendantFonts"])[0])
+    descriptor = cast(DictionaryObject, cid_font["/FontDescriptor"])
     for key in ("/FontFile2", "/FontFile3"):
         if key in descriptor:
             descriptor[NameObject(key)] = writer._add_object(descriptor[key])
@@ -736,17 +743,43 @@ def add_font_to_writer(font: EmbeddedFont, writer) -> IndirectObject:
     return writer._add_object(top)
 
 
+@functools.lru_cache(maxsize=1)
+def _installed_sources() -> tuple[FontSource, ...]:
+    """The best face of every CJK font file on the known paths and from fc-list, TrueType first."""
+    paths = [p for p in _known_paths() if p.is_file()]
+    paths += [p for p, _index in _fc_list() if p not in paths]
+    found = [src for src in map(_probe, dict.fromkeys(paths)) if src is not None]
+    found.sort(key=lambda src: src.outline != "glyf")  # stable: keeps the preference order otherwise
+    return tuple(found)
+
+
+def font_for(text: str, source: FontSource | None = None) -> FontSource:
+    """The font that draws every character of ``text``.
+
+    With ``source`` (or ``$SKILLDOC_FONT``) that font or an error; otherwise the
+    preferred font (:func:`find_cjk_font`), or — when it lacks a character, e.g.
+    WenQuanYi has no "•" — the first other installed CJK font that has them all.
+    Raises :class:`GlyphMissing` naming every character the font cannot draw.
+    """
+    primary = source or find_cjk_font()
+    missing = missing_chars(text, primary)
+    if not missing:
+        return primary
+    if source is None and not os.environ.get(FONT_ENV):
+        for other in _installed_sources():
+            if other != primary and not missing_chars(text, other):
+                return other
+    raise glyph_missing_error(missing, primary)
+
+
 def embedded_font(chars: str, source: FontSource | None = None) -> EmbeddedFont:
-    """A subset of ``source`` (default: :func:`find_cjk_font`) covering ``chars`` plus space and digits.
+    """A subset covering ``chars`` plus space and digits, of ``source`` or (default) of :func:`font_for`.
 
     Raises :class:`GlyphMissing` naming every character the font cannot draw.
     Subsets are cached per (font, character set) for the life of the process.
     """
-    src = source or find_cjk_font()
     wanted = "".join(sorted(ch for ch in set(chars).union(BASE_CHARS) if not _invisible(ch)))
-    missing = missing_chars(wanted, src)
-    if missing:
-        raise glyph_missing_error(missing, src)
+    src = font_for(wanted, source)
     with _subset_lock:
         sub = _make_subset(src, wanted)
     return EmbeddedFont(src, wanted, sub)

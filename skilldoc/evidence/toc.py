@@ -32,7 +32,15 @@ from pypdf.generic import (
 )
 
 from ..errors import Location, OutputError, Problem
-from .fonts import EmbeddedFont, FontSource, embedded_font, glyph_missing_error, missing_chars
+from .fonts import (
+    EmbeddedFont,
+    FontSource,
+    GlyphMissing,
+    embedded_font,
+    find_cjk_font,
+    glyph_missing_error,
+    missing_chars,
+)
 
 __all__ = [
     "TocEntry",
@@ -226,27 +234,25 @@ def _all_text(entries: Sequence[TocEntry], title: str) -> str:
     return "".join([title, CONTINUED, *HEADERS, *parts, *(e.code + e.title + e.pages for e in entries)])
 
 
-def _check_glyphs(entries: Sequence[TocEntry], title: str, source: FontSource | None) -> None:
-    """Every character the 目录 draws must be in the font: name each missing one with its 编号."""
-    missing_all: dict[str, list[str]] = {}
+def _attribute(err: GlyphMissing, entries: Sequence[TocEntry], title: str) -> GlyphMissing:
+    """``err`` with each missing character located at the 编号 of the entries that contain it."""
+    src = err.source or find_cjk_font()
+    where: dict[str, list[str]] = {}
     for entry in entries:
-        for ch in missing_chars(entry.code + entry.title + entry.pages + entry.part, source):
-            missing_all.setdefault(ch, []).append(entry.code)
-    for ch in missing_chars(title, source):
-        missing_all.setdefault(ch, []).append("")
-    if not missing_all:
-        return
-    from .fonts import find_cjk_font
-
-    src = source or find_cjk_font()
-    err = glyph_missing_error(list(missing_all), src, "证明材料目录")
+        for ch in missing_chars(entry.code + entry.title + entry.pages + entry.part, src):
+            where.setdefault(ch, []).append(entry.code)
+    for ch in missing_chars(title, src):
+        where.setdefault(ch, [])
+    if not where:
+        return err
+    located = glyph_missing_error(list(where), src, "证明材料目录")
     problems: list[Problem] = []
-    for problem, ch in zip(err.problems, missing_all, strict=True):
-        codes = [c for c in missing_all[ch] if c]
-        location = Location("证明材料目录", item="、".join(dict.fromkeys(codes))) if codes else None
+    for problem, ch in zip(located.problems, where, strict=True):
+        codes = "、".join(dict.fromkeys(c for c in where[ch] if c))
+        location = Location("证明材料目录", item=codes) if codes else None
         problems.append(Problem(problem.message, location, problem.hint, problem.severity, problem.code))
-    err.problems = problems
-    raise err
+    located.problems = problems
+    return located
 
 
 def layout_toc(
@@ -263,8 +269,10 @@ def layout_toc(
     no heading.  Raises :class:`~skilldoc.evidence.fonts.GlyphMissing` naming
     every character (and the 编号 it occurs in) the font cannot draw.
     """
-    _check_glyphs(entries, title, source)
-    font = embedded_font(_all_text(entries, title), source)
+    try:
+        font = embedded_font(_all_text(entries, title), source)
+    except GlyphMissing as err:
+        raise _attribute(err, entries, title) from None
 
     def measure(size: float) -> Callable[[str], float]:
         return lambda s: font.width(s, size)
