@@ -152,13 +152,6 @@ def write_workbook(path: Path, year: int) -> None:
     _write_occupation_sheet(wb.create_sheet(SHEETS["occupations"]), years)
     _write_expert_sheet(wb.create_sheet(SHEETS["experts"]))
     _write_evidence_sheet(wb.create_sheet(SHEETS["evidence"]))
-    for ws in wb.worksheets:  # printable: A4 landscape, all columns on one page width
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape"
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.print_title_rows = "1:1" if ws.title != SHEETS["instructions"] else None
     wb.active = 1  # open on 基本信息
 
     stamp = dt.datetime(year, 1, 1)
