@@ -242,6 +242,8 @@ class _Context:
     password: str | None
     password_hint: str  # where the user gives a password
     missing_hint: str
+    output: str = LAYOUT.evidence_pdf_name  # what the bundle is called, for messages
+    add_hint: str = "作为单独的文件列入“证明材料”工作表"  # how to add another file
 
     def problem(self, message: str, hint: str, code: str, severity: Severity = Severity.ERROR) -> Problem:
         return Problem(message, Location(self.display, item=self.item), hint=hint, severity=severity,
@@ -383,8 +385,8 @@ class _Preparer:
             return None, [ctx.problem("PDF 中没有任何页面", "请重新导出或重新获取该 PDF", "evidence.no_pages")]
         if facts.attachments:
             problems.append(ctx.problem(
-                f"PDF 内嵌了附件（{'、'.join(facts.attachments)}），附件不会放入{LAYOUT.evidence_pdf_name}",
-                "如果附件本身也是证明材料，请把它另存出来，作为单独的文件列入“证明材料”工作表",
+                f"PDF 内嵌了附件（{'、'.join(facts.attachments)}），附件不会放入{ctx.output}",
+                f"如果附件本身也是证明材料，请用 PDF 阅读器把它另存出来，{ctx.add_hint}",
                 "evidence.attachments", Severity.WARNING))
         if not repaired:
             return SourceFile(path, path, facts.pages, "pdf", facts.password, ()), problems
@@ -397,7 +399,7 @@ class _Preparer:
                 "evidence.damaged")]
         problems.append(ctx.problem(
             "PDF 文件有损坏（如交叉引用表错误），已自动修复后使用",
-            f"请在生成的{LAYOUT.evidence_pdf_name}中核对该文件的页面是否完整；最好重新导出一份完好的 PDF",
+            f"请在生成的{ctx.output}中核对该文件的页面是否完整；最好重新导出一份完好的 PDF",
             "evidence.repaired", Severity.WARNING))
         return SourceFile(path, copy, facts.pages, "pdf", None, ()), problems
 
@@ -618,7 +620,8 @@ def prepare_paths(paths: Sequence[Path], workdir: Path,
         path = Path(path)
         ctx = _Context(display=str(path), item=None, password=password,
                        password_hint="用 --password 提供该 PDF 的打开密码",
-                       missing_hint="检查文件路径是否写对")
+                       missing_hint="检查文件路径是否写对",
+                       output="合并后的 PDF", add_hint="作为单独的文件一并列出")
         source, found = preparer.file(path, ctx)
         problems.extend(found)
         if source is not None:
