@@ -131,6 +131,15 @@ def test_font_without_chinese_is_rejected(tmp_path):
     assert "不含中文字形" in str(info.value)
 
 
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig not installed")
+def test_fc_list_finds_fonts_off_the_known_paths(monkeypatch):
+    monkeypatch.setattr(fonts, "_known_paths", lambda: [])
+    src = find_cjk_font()
+    assert src.path in fonts._fc_list()
+    if WQY.is_file():
+        assert src.path == WQY  # TrueType outlines still preferred over the CFF files listed first
+
+
 def test_no_font_anywhere_names_the_package(monkeypatch):
     monkeypatch.setattr(fonts, "_known_paths", lambda: [])
     monkeypatch.setattr(fonts, "_fc_list", lambda: [])

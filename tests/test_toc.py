@@ -238,6 +238,7 @@ def test_pdf_has_layout_pages_of_a4(toc200):
         box = page.mediabox
         assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=0.01)
     assert not list(out.parent.glob("*.tmp"))
+    assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
 
 
 @needs_poppler

@@ -226,13 +226,14 @@ def _probe(path: Path, index: int | None = None) -> FontSource | None:
     return None
 
 
-def _fc_list() -> list[tuple[Path, int]]:
+def _fc_list() -> list[Path]:
+    """Font files fontconfig says cover Chinese: regular weights first, then bold/light; stable order."""
     exe = shutil.which("fc-list")
     if not exe:
         return []
     try:
         out = subprocess.run(
-            [exe, ":lang=zh", "--format", "%{file}\t%{index}\n"],
+            [exe, ":lang=zh", "file"],
             capture_output=True,
             text=True,
             timeout=30,
@@ -240,16 +241,13 @@ def _fc_list() -> list[tuple[Path, int]]:
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
-    found = set()
-    for line in out.splitlines():
-        file, _, index = line.partition("\t")
-        if file:
-            try:
-                found.add((Path(file), int(index or 0)))
-            except ValueError:
-                continue
-    # Prefer TrueType files; otherwise a stable order.
-    return sorted(found, key=lambda fi: (fi[0].suffix.lower() not in (".ttf", ".ttc"), str(fi[0]), fi[1]))
+    found = {Path(line.strip().rstrip(":")) for line in out.splitlines() if line.strip()}
+
+    def weighty(path: Path) -> bool:
+        name = path.name.lower()
+        return any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semi", "extra"))
+
+    return sorted(found, key=lambda p: (weighty(p), str(p)))
 
 
 def _parse_explicit(spec: str | Path) -> tuple[Path, int | None]:
@@ -300,8 +298,8 @@ def _discover(explicit: str | None, env: str | None) -> FontSource:
         if src.outline == "glyf":
             return src
         cff_fallback = cff_fallback or src
-    for path, index in _fc_list():
-        src = _probe(path, index)
+    for path in _fc_list():
+        src = _probe(path)
         if src is None:
             continue
         if src.outline == "glyf":
@@ -747,7 +745,7 @@ def add_font_to_writer(font: EmbeddedFont, writer) -> IndirectObject:
 def _installed_sources() -> tuple[FontSource, ...]:
     """The best face of every CJK font file on the known paths and from fc-list, TrueType first."""
     paths = [p for p in _known_paths() if p.is_file()]
-    paths += [p for p, _index in _fc_list() if p not in paths]
+    paths += [p for p in _fc_list() if p not in paths]
     found = [src for src in map(_probe, dict.fromkeys(paths)) if src is not None]
     found.sort(key=lambda src: src.outline != "glyf")  # stable: keeps the preference order otherwise
     return tuple(found)

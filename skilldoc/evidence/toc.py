@@ -518,6 +518,8 @@ def render_toc(layout: TocLayout, out: Path) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 writer.write(fh)
+            # mkstemp makes the file private (0600); give it an ordinary file's mode.
+            os.chmod(tmp_name, out.stat().st_mode & 0o777 if out.exists() else 0o644)
             os.replace(tmp_name, out)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
