@@ -378,3 +378,20 @@ def test_sniff(head, kind):
 def test_sniff_never_fails(data):
     assert sniff(data) in (None, "pdf", "jpeg", "png", "gif", "tiff", "webp", "bmp", "html", "zip", "ole", "rtf",
                            "heic")
+
+
+def test_page_level_file_attachment_is_reported(tmp_path):
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    spec = DictionaryObject({NameObject("/Type"): NameObject("/Filespec"), NameObject("/F"): TextStringObject("发票.xml")})
+    annot = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/FileAttachment"),
+                              NameObject("/Rect"): ArrayObject([FloatObject(0)] * 4), NameObject("/FS"): spec})
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+    src = tmp_path / "带附件.pdf"
+    writer.write(src)
+    inputs, warnings = prepare_paths([src], tmp_path / "work")
+    assert inputs[0].pages == 1
+    assert [w.code for w in warnings] == ["evidence.attachments"] and "发票.xml" in warnings[0].message

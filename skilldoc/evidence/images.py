@@ -28,10 +28,11 @@ import io
 import struct
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -111,7 +112,7 @@ def _plausible(value: object) -> float:
     return v if MIN_DPI <= v <= MAX_DPI else DEFAULT_DPI
 
 
-def _dpi(info: dict[str, object]) -> tuple[float, float]:
+def _dpi(info: Mapping[Any, Any]) -> tuple[float, float]:
     dpi = info.get("dpi")
     if isinstance(dpi, tuple) and len(dpi) == 2:
         return _plausible(dpi[0]), _plausible(dpi[1])
@@ -439,7 +440,7 @@ def image_to_pdf(src: Path, dest: Path, *, data: bytes | None = None) -> ImagePd
                         dpi = _dpi(frame.info) if frame.info.get("dpi") else _dpi(im.info)
                         pages.append(_PageSpec(_flate_image(frame.copy()), orientation, dpi))
                         if animated:
-                            notes.append(f"动图共 {im.n_frames} 帧，只使用第一帧")
+                            notes.append(f"动图共 {getattr(im, 'n_frames', 1)} 帧，只使用第一帧")
                             break
     except ImageProblem:
         raise

@@ -221,15 +221,25 @@ def _read_pdf_facts(path: Path, password: str | None, *, strict: bool) -> _PdfFa
         names.extend(reader.attachments)
     except Exception:  # a broken name tree only costs us the list of names
         names.append("?")
+    try:
+        names.extend(_page_attachments(reader))
+    except Exception:  # only used for a warning: never a reason to reject the file
+        pass
+    return _PdfFacts(reader, count, used, tuple(dict.fromkeys(names)))
+
+
+def _page_attachments(reader: PdfReader) -> Iterator[str]:
+    """Names of files attached to pages (FileAttachment annotations)."""
     for page in reader.pages:
-        for annot in page.get("/Annots", None) or []:
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else None
+        for annot in annots or []:
             obj = annot.get_object()
             if hasattr(obj, "get") and obj.get("/Subtype") == "/FileAttachment":
                 spec = obj.get("/FS")
                 spec = spec.get_object() if spec is not None else None
-                label = spec.get("/UF") or spec.get("/F") if hasattr(spec, "get") else None
-                names.append(str(label or "（页面附件）"))
-    return _PdfFacts(reader, count, used, tuple(dict.fromkeys(names)))
+                label = (spec.get("/UF") or spec.get("/F")) if spec is not None and hasattr(spec, "get") else None
+                yield str(label or "页面附件")
 
 
 # --- the per-file checks ----------------------------------------------------------
