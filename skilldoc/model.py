@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -112,6 +112,8 @@ class Application:
     experts: tuple[Expert, ...]
     evidence: tuple[EvidenceItem, ...]
     source: Path | None = None  # the workbook it came from
+    # where each value came from, for messages: "header.<key>" / "year.<year>" → (sheet, cell)
+    cells: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def latest_year(self) -> YearTotal | None:

@@ -431,6 +431,7 @@ class _Loader:
         self.problems: list[Problem] = []
         self.epoch = 1900
         self.sheets: dict[str, _Sheet] = {}
+        self.cells: dict[str, tuple[str, str]] = {}  # "header.<key>" / "year.<year>" → (sheet, cell)
 
     # -- problems --------------------------------------------------------------------
 
@@ -611,6 +612,7 @@ class _Loader:
                          hint="请删除重复的行。", code="workbook.row")
                 continue
             values[f.key] = self.read(sheet, rows[0], value_col, f)
+            self.cells[f"header.{f.key}"] = (sheet.name, f"{get_column_letter(value_col)}{rows[0]}")
         return values
 
     def years(self, filled_on: Value) -> tuple[YearTotal, ...]:
@@ -633,6 +635,7 @@ class _Loader:
                          f"{get_column_letter(cols[0])}{row}", code="cell.value")
                 continue
             year_cells.append((year, f"{get_column_letter(cols[0])}{row}"))
+            self.cells[f"year.{year}"] = (sheet.name, f"{row}:{row}")
             totals.append(YearTotal(year, *vals[1:]))  # type: ignore[arg-type]
         if len(rows) != form.TRAINING_YEARS:
             self.add(f"“{sheet.name}”应填写 {form.TRAINING_YEARS} 个年度（填报时间之前三年），现有 {len(rows)} 行",
@@ -805,5 +808,6 @@ def load_application(path: Path, root: Path) -> tuple[Application, list[Problem]
     errors = errors_in(loader.problems)
     if errors:
         raise InputError(f"工作簿 {loader.file} 有 {len(errors)} 处需要修改", loader.problems)
-    app = Application(Header(header), years, occupations, experts, evidence, source=Path(path))
+    app = Application(Header(header), years, occupations, experts, evidence, source=Path(path),
+                      cells=dict(loader.cells))
     return app, warnings_in(loader.problems)

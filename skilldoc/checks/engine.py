@@ -249,8 +249,19 @@ def _field_name(key: str) -> str:
     return f"{previous.label}“{f.label}”"
 
 
-def _header_loc(wb: str) -> Location:
+def _header_loc(wb: str, app: Application | None = None, key: str | None = None) -> Location:
+    """The header sheet, and the exact cell when the loader recorded where ``key`` came from."""
+    if app is not None and key is not None and f"header.{key}" in app.cells:
+        sheet, cell = app.cells[f"header.{key}"]
+        return Location(wb, sheet=sheet, cell=cell)
     return Location(wb, sheet=LAYOUT.sheets["header"])
+
+
+def _year_loc(wb: str, app: Application, year: int) -> Location:
+    if f"year.{year}" in app.cells:
+        sheet, cell = app.cells[f"year.{year}"]
+        return Location(wb, sheet=sheet, cell=cell)
+    return Location(wb, sheet=LAYOUT.sheets["years"])
 
 
 def _blank(value: object) -> bool:
@@ -266,9 +277,9 @@ _VALIDATED = (FieldType.CHOICE, FieldType.POSTCODE, FieldType.PHONE, FieldType.M
 def header_problems(app: Application, wb: str) -> list[Problem]:
     """Required fields filled, choices valid, contact fields plausible, cross-field rules."""
     h = app.header
-    loc = _header_loc(wb)
     problems: list[Problem] = []
     for f in form.HEADER_FIELDS:
+        loc = _header_loc(wb, app, f.key)
         value = h.get(f.key)
         if _blank(value):
             if f.required:
@@ -292,22 +303,25 @@ def header_problems(app: Application, wb: str) -> list[Problem]:
     other = h.get("category_other")
     if h.get("category") == "其他" and _blank(other):
         problems.append(Problem(
-            "单位类别选了“其他”，但没有填写具体类别", loc,
+            "单位类别选了“其他”，但没有填写具体类别", _header_loc(wb, app, "category_other"),
             hint="在“其他”一行填写具体的单位类别", code="field.category_other"))
     elif h.get("category") not in (None, "其他") and not _blank(other):
         problems.append(Problem(
-            f"单位类别为“{h.get('category')}”，但“其他”一行填了“{other}”（不会印在申报书上）", loc,
+            f"单位类别为“{h.get('category')}”，但“其他”一行填了“{other}”（不会印在申报书上）",
+            _header_loc(wb, app, "category_other"),
             hint="单位类别不是“其他”时，请清空“其他”一行；或把单位类别改为“其他”",
             severity=Severity.WARNING, code="field.category_other_unused"))
 
     if h.get("is_assessor") == "是":
         if _blank(h.get("assessor_since")):
             problems.append(Problem(
-                "“是否为技能等级认定机构”选了“是”，但“获批等级认定资质时间”未填写", loc,
+                "“是否为技能等级认定机构”选了“是”，但“获批等级认定资质时间”未填写",
+                _header_loc(wb, app, "assessor_since"),
                 hint="填写获批时间，如 2020-06-15", code="field.assessor_since"))
         if _blank(h.get("assessed_occupations")):
             problems.append(Problem(
-                "“是否为技能等级认定机构”选了“是”，但“等级认定资质制造类职业（工种）数量”未填写", loc,
+                "“是否为技能等级认定机构”选了“是”，但“等级认定资质制造类职业（工种）数量”未填写",
+                _header_loc(wb, app, "assessed_occupations"),
                 hint="填写具备等级认定资质的制造类职业（工种）个数", severity=Severity.WARNING,
                 code="field.assessed_occupations"))
     elif h.get("is_assessor") == "否":
@@ -315,7 +329,8 @@ def header_problems(app: Application, wb: str) -> list[Problem]:
                   if not _blank(h.get(k))]
         if filled:
             problems.append(Problem(
-                f"“是否为技能等级认定机构”选了“否”，但填写了{'、'.join(f'“{x}”' for x in filled)}", loc,
+                f"“是否为技能等级认定机构”选了“否”，但填写了{'、'.join(f'“{x}”' for x in filled)}",
+                _header_loc(wb, app, "is_assessor"),
                 hint="如已获批认定资质，请改选“是”；否则清空这些项", severity=Severity.WARNING,
                 code="field.assessor_inconsistent"))
     return problems
@@ -353,14 +368,14 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
         if y.trained is not None and y.advanced is not None and y.advanced > y.trained:
             problems.append(Problem(
                 f"{y.year}年高级工及以上数量 {y.advanced} 人次大于培训数量 {y.trained} 人次",
-                Location(wb, sheet=years_sheet), hint="高级工及以上数量是培训数量的一部分，不能更大",
+                _year_loc(wb, app, y.year), hint="高级工及以上数量是培训数量的一部分，不能更大",
                 code="consistency.advanced_exceeds_trained"))
         for attr, label in (("pass_rate", "培训合格率"), ("satisfaction", "满意率")):
             v = getattr(y, attr)
             if v is not None and not (0 <= v <= 100):
                 problems.append(Problem(
                     f"{y.year}年{label}为 {std.fmt_number(v)}，不在 0–100 之间",
-                    Location(wb, sheet=years_sheet), hint="填百分数，如 95 表示 95%",
+                    _year_loc(wb, app, y.year), hint="填百分数，如 95 表示 95%",
                     code="consistency.percent_range"))
 
     # … and per occupation and year
@@ -407,7 +422,7 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
             problems.append(Problem(
                 f"实习指导教师人数为 {std.fmt_number(instructors)} 人，但{label}之和为 "
                 f"{std.fmt_number(total)} 人（{breakdown}）",
-                _header_loc(wb), hint="两种分列方式各自相加都应等于实习指导教师人数",
+                _header_loc(wb, app, "instructors"), hint="两种分列方式各自相加都应等于实习指导教师人数",
                 code=code))
 
     # 一体化（双师型）教师 and 实习指导教师 are part of the teaching staff? Not stated by the form: no check.
