@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from pypdf import PdfReader
+
+from .sources import capture_pypdf
 
 
 def _squash(text: str) -> str:
@@ -20,9 +21,9 @@ def find_first_pages(pdf: Path, needles: Sequence[str], *, after: int = 0) -> di
     title quoted earlier in the document (a table of contents, say) does not win.
     """
     found: dict[str, int] = {}
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    reader = PdfReader(str(pdf), strict=False)
-    texts = [_squash(page.extract_text() or "") for page in reader.pages]
+    with capture_pypdf():
+        reader = PdfReader(str(pdf), strict=False)
+        texts = [_squash(page.extract_text() or "") for page in reader.pages]
     start = after
     for needle in needles:
         key = _squash(needle)
