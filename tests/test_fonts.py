@@ -348,3 +348,57 @@ def test_cff_font_embeds_and_round_trips(tmp_path):
     assert _ink_fraction(pdf, tmp_path) > 0.001
     # poppler draws real glyphs: compare against the same text in wqy (both must have ink).
     assert font.program_size < 60_000
+
+
+def _name_keyed_cff_font(path: Path, inked: str) -> Path:
+    """A tiny OpenType/CFF font (name-keyed, like most non-CJK OTFs): every probe character has a
+    glyph, but only ``inked`` has an outline (a full-em box)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    chars = fonts._PROBE + fonts.STAMP_CHARS
+    names = [".notdef"] + [f"uni{ord(c):04X}" for c in dict.fromkeys(chars)]
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
+    charstrings = {}
+    for name in names:
+        pen = T2CharStringPen(1000, None)
+        if name == f"uni{ord(inked):04X}":
+            pen.moveTo((100, -100))
+            pen.lineTo((100, 800))
+            pen.lineTo((900, 800))
+            pen.lineTo((900, -100))
+            pen.closePath()
+        charstrings[name] = pen.getCharString()
+    builder.setupCFF("TestBoxes-Regular", {"FullName": "Test Boxes"}, charstrings, {})
+    builder.setupHorizontalMetrics({name: (1000, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable(
+        {"familyName": "Test Boxes", "styleName": "Regular", "psName": "TestBoxes-Regular"}
+    )
+    builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
+@needs_poppler
+def test_name_keyed_cff_maps_each_character_to_its_own_glyph(tmp_path):
+    from PIL import Image
+
+    src = find_cjk_font(_name_keyed_cff_font(tmp_path / "boxes.otf", inked="证"))
+    assert src.outline == "CFF" and src.family == "TestBoxes-Regular"
+    text = "明材料证目录"  # the inked glyph is the 4th: only its slot may have ink
+    font = embedded_font(text, src)
+    pdf = _page_pdf(font, [text], tmp_path / "boxes.pdf", size=50)
+    assert _pdffonts(pdf)[0][-5:-2] == ["yes", "yes", "yes"]
+    assert _pdftotext(pdf).strip() == text
+    subprocess.run(["pdftoppm", "-r", "72", "-png", str(pdf), str(tmp_path / "boxes")], check=True)
+    with Image.open(next(tmp_path.glob("boxes*.png"))) as img:
+        grey = img.convert("L")
+        row = 841 - 780 - 15  # 72 dpi: 1 px per pt; y = 780 is the baseline, boxes rise 40 pt above it
+        inked = [x for x in range(grey.width) if grey.getpixel((x, row)) < 128]
+    assert inked, "the box glyph was not drawn"
+    # Glyph slots are 50 pt wide from x = 60: the 4th slot is 210..260.
+    assert 200 <= min(inked) and max(inked) <= 270

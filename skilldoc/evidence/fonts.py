@@ -499,51 +499,29 @@ def _make_subset(src: FontSource, chars: str) -> _Subset:
 
 
 def _cff_program(font: TTFont, ps_name: str) -> bytes:
-    """The bare CFF table of a subset, CID-keyed with CID == glyph id.
+    """The bare CFF table of a subset, such that CID == glyph id.
 
-    For a ``CIDFontType0`` font the PDF viewer maps CID → glyph through the
-    CFF charset, so the subset's charset is rewritten to the identity: glyph
-    ``i`` is named ``cid%05d`` % i.  Name-keyed CFF is converted to CID-keyed
-    by giving it a one-entry FDArray.
+    For a ``CIDFontType0`` font a viewer maps CID → glyph through the CFF
+    charset of a CID-keyed font, so its charset is rewritten to the identity
+    (glyph ``i`` is named ``cid%05d`` % i).  A name-keyed CFF needs nothing:
+    its CIDs are used directly as glyph ids (PDF 2.0, 9.7.4.2; poppler does so).
     """
     cff = font["CFF "].cff
     top = cff[cff.fontNames[0]]
-    order = font.getGlyphOrder()
-    charstrings = top.CharStrings
-    if not hasattr(top, "ROS"):
-        _to_cid_keyed(top)
-    cs_dict = charstrings.charStrings
-    new_names = [".notdef" if i == 0 else f"cid{i:05d}" for i in range(len(order))]
-    items = [(new, cs_dict[old]) for new, old in zip(new_names, order, strict=True)]
-    cs_dict.clear()
-    for new, index in items:
-        cs_dict[new] = index
-    if getattr(charstrings, "fdSelect", None) is not None:
-        charstrings.fdSelect = list(charstrings.fdSelect)
-    top.charset = new_names
-    font.setGlyphOrder(new_names)
+    if hasattr(top, "ROS"):
+        order = font.getGlyphOrder()
+        cs_dict = top.CharStrings.charStrings
+        new_names = [".notdef" if i == 0 else f"cid{i:05d}" for i in range(len(order))]
+        items = [(new, cs_dict[old]) for new, old in zip(new_names, order, strict=True)]
+        cs_dict.clear()
+        for new, index in items:
+            cs_dict[new] = index
+        top.charset = new_names
+        font.setGlyphOrder(new_names)
     cff.fontNames = [ps_name]
     buf = io.BytesIO()
     cff.compile(buf, font)
     return buf.getvalue()
-
-
-def _to_cid_keyed(top) -> None:  # pragma: no cover - only name-keyed CFF fonts (rare for CJK)
-    from fontTools.cffLib import FDArrayIndex, FontDict
-
-    top.ROS = ("Adobe", "Identity", 0)
-    top.CIDCount = len(top.charset)
-    fd = FontDict()
-    fd.setCFF2(False)
-    fd.Private = top.Private
-    fd.FontName = "CJK"
-    fdarray = FDArrayIndex()
-    fdarray.append(fd)
-    top.FDArray = fdarray
-    top.CharStrings.fdArray = fdarray
-    top.CharStrings.fdSelect = [0] * len(top.charset)
-    top.FDSelect = top.CharStrings.fdSelect
-    del top.Private
 
 
 # --------------------------------------------------------------------------- the embedded font
