@@ -239,24 +239,29 @@ class StreamingPdfWriter:
         with warnings.catch_warnings(), _quiet_pypdf():
             warnings.simplefilter("ignore")
             reader = PdfReader(path, strict=False)
-            if reader.is_encrypted:
-                reader.decrypt(password or "")
-            pages = list(reader.pages)
             ser = _Serializer(self, reader)
-            # pre-assign page numbers so links and annotation /P resolve to the copies
-            nums = []
-            for page in pages:
-                ref = page.indirect_reference
-                if ref is not None and (ref.idnum, ref.generation) not in ser.map:
+            try:
+                if reader.is_encrypted:
+                    reader.decrypt(password or "")
+                pages = list(reader.pages)
+                # pre-assign page numbers so links and annotation /P resolve to the copies
+                nums = []
+                for page in pages:
+                    ref = page.indirect_reference
                     num = self.alloc()
-                    ser.map[(ref.idnum, ref.generation)] = num
-                else:
-                    num = self.alloc()
-                nums.append(num)
-            for i, (page, num) in enumerate(zip(pages, nums, strict=True)):
-                stamp = stamps[i] if stamps is not None and i < len(stamps) else None
-                ser.write_page(num, page, stamp)
-                ser.drain()
+                    if ref is not None and (ref.idnum, ref.generation) not in ser.map:
+                        ser.map[(ref.idnum, ref.generation)] = num
+                    nums.append(num)
+                for i, (page, num) in enumerate(zip(pages, nums, strict=True)):
+                    stamp = stamps[i] if stamps is not None and i < len(stamps) else None
+                    ser.write_page(num, page, stamp)
+                    ser.drain()
+            finally:
+                # break the reader <-> object reference cycles now, so memory stays flat
+                # without waiting for (or paying for) the cyclic garbage collector
+                pages = []
+                ser.close()
+                reader.close()
         self.pages.extend(nums)
         return nums
 
@@ -356,6 +361,13 @@ class _Serializer:
         self.queue: list[IndirectObject] = []
         self.pending: list[tuple[int, StreamObject]] = []  # direct streams of in-memory objects
         self._resources: dict[tuple[tuple[int, int], int], tuple[int, str]] = {}
+
+    def close(self) -> None:
+        self.map.clear()
+        self.queue.clear()
+        self.pending.clear()
+        self._resources.clear()
+        self.reader = None
 
     # -- references ------------------------------------------------------
     def ref(self, ind: IndirectObject) -> int:
