@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages skilldoc uses, only those that are missing:
-#   LibreOffice (DOCX → PDF, office evidence files), CJK fonts, poppler (tests), qpdf (benchmark).
+#   LibreOffice (DOCX → PDF, office evidence files), CJK fonts (Noto CJK: 宋体/黑体 stand-ins,
+#   WenQuanYi Zen Hei: evidence stamps, AR PL UKai: 楷体 stand-in), poppler (tests), qpdf (benchmark).
 set -euo pipefail
 need=()
+# dpkg -s also succeeds for a removed package whose configuration files remain: ask for the state.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
-dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
+installed fonts-noto-cjk || need+=(fonts-noto-cjk)
+installed fonts-wqy-zenhei || need+=(fonts-wqy-zenhei)
+installed fonts-arphic-ukai || need+=(fonts-arphic-ukai)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 if [ ${#need[@]} -eq 0 ]; then

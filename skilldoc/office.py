@@ -8,6 +8,17 @@ writes next to the user's file), and a timeout kills the whole process group.
 
 ``soffice`` is looked up in ``$SKILLDOC_SOFFICE`` (an explicit path wins), then
 ``PATH``, then the usual install locations on Windows, macOS and Linux.
+
+Fonts: the form asks for Chinese government-document fonts (仿宋_GB2312, 黑体,
+楷体_GB2312, 方正小标宋简体) that Linux machines do not have; LibreOffice's own
+fallback then sets everything in a sans-serif face.  On platforms where
+LibreOffice finds fonts through fontconfig (Linux, the BSDs) each conversion
+gets its own ``fonts.conf`` (``$FONTCONFIG_FILE`` for the soffice process
+only): it includes the system configuration and maps those names to the best
+installed Simplified-Chinese faces of the same style (see
+:data:`CJK_FONT_SUBSTITUTES`).  A font that is really installed still wins;
+the user's configuration is never touched.  Windows and macOS have the real
+fonts (or their own substitutes) and are left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from .errors import ConversionError, Location, Problem, ToolMissing
 
@@ -100,6 +112,73 @@ def _conversion_error(src: Path, message: str, hint: str | None = None) -> Conve
     )
 
 
+# Free faces, best first, for each style of Chinese government-document font.
+_SONG_SC = ("Noto Serif CJK SC", "Noto Serif SC", "Source Han Serif SC", "Source Han Serif CN",
+            "思源宋体", "AR PL UMing CN", "AR PL SungtiL GB")
+_HEI_SC = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+           "思源黑体", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei")
+_KAI_SC = ("AR PL UKai CN", "LXGW WenKai", "AR PL KaitiM GB") + _SONG_SC
+
+#: (font names documents ask for, installed faces to use instead (best first), make it bold).
+#: There is no free 仿宋 face with simplified glyphs: 仿宋 is set in a 宋体 (serif) face.
+#: 小标宋 is a heavy 宋体 for titles: its stand-in is the bold weight of the serif face.
+CJK_FONT_SUBSTITUTES: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...] = (
+    (("仿宋_GB2312", "仿宋", "仿宋_GBK", "FangSong", "FangSong_GB2312", "华文仿宋", "STFangsong",
+      "方正仿宋_GBK", "方正仿宋简体"), _SONG_SC, False),
+    (("方正小标宋简体", "方正小标宋_GBK", "小标宋"), _SONG_SC, True),
+    (("宋体", "SimSun", "新宋体", "NSimSun", "华文宋体", "STSong", "华文中宋", "STZhongsong",
+      "方正书宋_GBK", "方正书宋简体"), _SONG_SC, False),
+    (("黑体", "SimHei", "方正黑体_GBK", "方正黑体简体", "华文黑体", "STHeiti", "微软雅黑",
+      "Microsoft YaHei", "等线", "DengXian"), _HEI_SC, False),
+    (("楷体_GB2312", "楷体", "楷体_GBK", "KaiTi", "KaiTi_GB2312", "华文楷体", "STKaiti",
+      "方正楷体_GBK", "方正楷体简体"), _KAI_SC, False),
+    (("Segoe UI Symbol",), ("DejaVu Sans", "OpenSymbol"), False),  # ☑ ☐
+)
+
+_SYSTEM_FONTS_CONF = ("/etc/fonts/fonts.conf", "/usr/local/etc/fonts/fonts.conf")
+
+
+def _uses_fontconfig() -> bool:
+    """LibreOffice finds fonts through fontconfig everywhere but on Windows and macOS."""
+    return os.name == "posix" and sys.platform != "darwin"
+
+
+def _base_fonts_conf() -> Path | None:
+    """The fontconfig configuration the soffice process would otherwise read, if any."""
+    own = os.environ.get("FONTCONFIG_FILE", "").strip()
+    candidates = ([own] if own else []) + list(_SYSTEM_FONTS_CONF)
+    for candidate in candidates:
+        path = Path(candidate)
+        if path.is_absolute() and path.is_file():
+            return path
+    return None
+
+
+def fonts_conf_text(base: Path | None) -> str:
+    """A fontconfig configuration: ``base`` (included first), then the Chinese substitutes.
+
+    Each substitute list is inserted right after the name asked for
+    (``<accept>``, bound like the name itself), so an installed font of that
+    name is still used and otherwise the first installed substitute is.
+    Names whose stand-in should be bold also get ``weight=bold``.
+    """
+    lines = ['<?xml version="1.0"?>',
+             '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+             "<fontconfig>"]
+    if base is not None:
+        lines.append(f'  <include ignore_missing="yes">{escape(str(base))}</include>')
+    for names, faces, bold in CJK_FONT_SUBSTITUTES:
+        accept = "".join(f"<family>{escape(face)}</family>" for face in faces)
+        for name in names:
+            lines.append(f'  <alias binding="same"><family>{escape(name)}</family>'
+                         f"<accept>{accept}</accept></alias>")
+            if bold:
+                lines.append(f'  <match target="pattern"><test name="family"><string>{escape(name)}</string>'
+                             '</test><edit name="weight" mode="assign"><const>bold</const></edit></match>')
+    lines.append("</fontconfig>")
+    return "\n".join(lines) + "\n"
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """End the converter and everything it started."""
     try:
@@ -162,6 +241,12 @@ def convert_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180, suffix: st
         ]
         env = dict(os.environ)
         env.pop("DISPLAY", None)  # headless: never try an X server
+        if _uses_fontconfig():
+            base = _base_fonts_conf()
+            if base is not None:  # without a base configuration soffice would find no fonts at all
+                conf = tmp_path / "fonts.conf"
+                conf.write_text(fonts_conf_text(base), encoding="utf-8")
+                env["FONTCONFIG_FILE"] = str(conf)
         kwargs: dict[str, object] = {}
         if os.name == "posix":
             kwargs["start_new_session"] = True
@@ -199,4 +284,5 @@ def convert_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180, suffix: st
     return target
 
 
-__all__ = ["ENV_VAR", "INSTALL_HINT", "convert_to_pdf", "find_soffice"]
+__all__ = ["CJK_FONT_SUBSTITUTES", "ENV_VAR", "INSTALL_HINT", "convert_to_pdf", "find_soffice",
+           "fonts_conf_text"]
