@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -256,6 +257,13 @@ def test_output_is_deterministic_and_inputs_untouched(tmp_path: Path) -> None:
     check = subprocess.run(["qpdf", "--check", str(a)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]  # no temp files left
+    assert a.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not the temp file's private 0600
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def test_failed_write_leaves_previous_output(tmp_path: Path) -> None:

@@ -19,6 +19,19 @@ duplex (right on odd physical pages, left on even ones).
 
 ``{total}`` in the stamp format is the last stamped number
 (``start + evidence_pages - 1``), so "{n} / {total}" ends at "57 / 57".
+
+What is kept from each input: every page with its content, resources,
+annotations (links, widgets with their appearance streams, file-attachment
+annotations) and page-level metadata.  What is dropped on purpose: JavaScript,
+/AA, /OpenAction, Launch/ImportData/SubmitForm/Rendition actions, and
+everything hanging off the input's catalog — document-level attachments
+(/EmbeddedFiles), named destinations, the AcroForm dictionary (fields stay
+visible through their widget appearances but are no longer fillable), outlines
+and page labels (replaced by the bundle's own).
+
+``BundleResult.warnings`` holds only problems found while writing; the
+inputs' own warnings (``SourceFile.warnings``) are reported by
+:mod:`.sources` and are not repeated.
 """
 
 from __future__ import annotations
@@ -300,6 +313,7 @@ def write_bundle(plan: BundlePlan, out: Path, *, front: FrontMatter | None = Non
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             result = _write(plan, fh, out, front, progress)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp files are private (0600); outputs get the usual mode
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -311,6 +325,12 @@ def write_bundle(plan: BundlePlan, out: Path, *, front: FrontMatter | None = Non
         raise
     result.size = out.stat().st_size
     return result
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, progress: Progress) -> BundleResult:
