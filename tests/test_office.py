@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import stat
+import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from skilldoc import office
@@ -29,6 +35,7 @@ def _fake_soffice(tmp_path: Path, body: str) -> Path:
 
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="shell-script stand-in")
+fontconfig_only = pytest.mark.skipif(not office._uses_fontconfig(), reason="LibreOffice uses fontconfig here only")
 
 
 def make_docx(path: Path, text: str) -> Path:
@@ -198,6 +205,193 @@ def test_wps_named_file_is_converted_by_its_content(tmp_path, soffice):
     src.write_bytes(real.read_bytes())
     pdf = office.convert_to_pdf(src, tmp_path / "out", suffix=".docx")
     assert "WPS" in PdfReader(pdf).pages[0].extract_text()
+
+
+# --- Chinese font substitutes (fontconfig) ---------------------------------------------
+
+
+def test_fonts_conf_includes_the_base_and_maps_every_name(tmp_path):
+    base = tmp_path / "系统 & <fonts>.conf"
+    root = ET.fromstring(office.fonts_conf_text(base))
+    assert root.tag == "fontconfig"
+    (include,) = root.findall("include")
+    assert include.text == str(base) and include.get("ignore_missing") == "yes"
+    aliases = {a.findtext("family"): [f.text for f in a.findall("accept/family")] for a in root.findall("alias")}
+    for names, faces, _bold in office.CJK_FONT_SUBSTITUTES:
+        for name in names:
+            assert aliases[name] == list(faces)
+    assert aliases["仿宋_GB2312"][0] == "Noto Serif CJK SC"
+    assert aliases["黑体"][0] == "Noto Sans CJK SC"
+    assert aliases["楷体_GB2312"][0] == "AR PL UKai CN"
+    assert all(a.get("binding") == "same" for a in root.findall("alias"))
+    bold = {m.findtext("test/string") for m in root.findall("match")}
+    assert bold == {"方正小标宋简体", "方正小标宋_GBK", "小标宋"}
+    assert ET.fromstring(office.fonts_conf_text(None)).find("include") is None
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_fonts_conf_is_well_formed_for_any_base_path(name):
+    base = Path("/etc") / name.replace("/", "_")
+    root = ET.fromstring(office.fonts_conf_text(base))
+    assert root.find("include").text == str(base)
+
+
+def test_base_config_is_the_users_own_then_the_system_one(tmp_path, monkeypatch):
+    own = tmp_path / "mine.conf"
+    own.write_text("<fontconfig/>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(own))
+    assert office._base_fonts_conf() == own
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "missing.conf"))
+    monkeypatch.setattr(office, "_SYSTEM_FONTS_CONF", (str(tmp_path / "none.conf"), str(own)))
+    assert office._base_fonts_conf() == own
+    monkeypatch.setattr(office, "_SYSTEM_FONTS_CONF", ())
+    assert office._base_fonts_conf() is None
+
+
+@posix_only
+@fontconfig_only
+def test_soffice_gets_a_private_fonts_conf(tmp_path, monkeypatch):
+    log = tmp_path / "env.txt"
+    fake = _fake_soffice(tmp_path, f'echo "$FONTCONFIG_FILE" > "{log}"\ncat "$FONTCONFIG_FILE" >> "{log}"\nexit 0\n')
+    monkeypatch.setenv(office.ENV_VAR, str(fake))
+    user_conf = tmp_path / "user-fonts.conf"
+    user_conf.write_text("<fontconfig/>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(user_conf))
+    src = tmp_path / "a.docx"
+    src.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ConversionError):  # the stand-in writes no PDF
+        office.convert_to_pdf(src, tmp_path / "out")
+    path, text = log.read_text("utf-8").split("\n", 1)
+    assert "skilldoc-soffice-" in path and path.endswith("fonts.conf")
+    assert not Path(path).exists()  # removed with the private folder
+    assert f">{user_conf}</include>" in text and "<family>仿宋_GB2312</family>" in text
+    assert user_conf.read_text("utf-8") == "<fontconfig/>"  # the user's configuration is untouched
+
+
+@fontconfig_only
+def test_fontconfig_resolves_the_form_fonts_to_simplified_chinese_faces(tmp_path):
+    fc_match = shutil.which("fc-match")
+    assert fc_match, "fontconfig (fc-match) is required: run scripts/install-system-deps.sh"
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(office.fonts_conf_text(office._base_fonts_conf()), encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf))
+
+    def match(pattern: str) -> str:
+        return subprocess.run([fc_match, "-f", "%{family[0]}:%{weight}", pattern], env=env,
+                              capture_output=True, text=True, check=True).stdout
+
+    assert match("仿宋_GB2312:lang=zh-cn") == "Noto Serif CJK SC:80"
+    assert match("黑体:lang=zh-cn") == "Noto Sans CJK SC:80"
+    assert match("楷体_GB2312:lang=zh-cn") == "AR PL UKai CN:80", "run scripts/install-system-deps.sh"
+    assert match("方正小标宋简体:lang=zh-cn") == "Noto Serif CJK SC:200"  # bold
+    assert match("Times New Roman").startswith("Liberation Serif:")  # the system's own aliases still apply
+
+
+# The form fonts, each with text that includes characters whose Simplified-Chinese glyph differs
+# from the Japanese one in the Noto CJK collections (直 骨 能 管 写 要 …).
+_FONT_RUNS = (
+    ("仿宋_GB2312", "仿宋正文：直角骨能管"),
+    ("黑体", "黑体标题：要写说话直"),
+    ("楷体_GB2312", "楷体标题：反复关门"),
+    ("方正小标宋简体", "申报书：直骨能管"),
+)
+
+
+def _make_font_docx(path: Path) -> Path:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for font, text in _FONT_RUNS:
+        run = document.add_paragraph().add_run(text)
+        run.font.size = docx.shared.Pt(16)
+        rpr = run._r.get_or_add_rPr()
+        fonts = rpr.get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+            fonts.set(qn(attr), font)
+        lang = OxmlElement("w:lang")  # as in the real template: East Asian text is zh-CN
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        rpr.append(lang)
+    document.save(str(path))
+    return path
+
+
+def _pdffonts(pdf: Path) -> list[str]:
+    """Embedded font names (subset tag removed) as pdffonts lists them."""
+    lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+    return [line.split()[0].split("+", 1)[-1] for line in lines[2:] if line.strip()]
+
+
+def _glyphs_by_font(pdf: Path) -> dict[str, dict[str, int]]:
+    """For each embedded font (subset tag removed): character → CID of the glyph drawn.
+
+    LibreOffice 7.x embeds a CFF (Noto CJK) subset as a Type 1 font whose
+    encoding names each glyph ``cid<N>``; the ToUnicode map gives the character.
+    """
+    found: dict[str, dict[str, int]] = {}
+    for page in PdfReader(pdf).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            name = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1]
+            if "CJK" not in name:
+                continue
+            descriptor = font["/FontDescriptor"].get_object()
+            assert font["/Subtype"] == "/Type1" and "/FontFile" in descriptor, (
+                f"{name}: LibreOffice embedded it as {font['/Subtype']}; teach this test that format")
+            program = descriptor["/FontFile"].get_object().get_data()
+            clear = program[: program.index(b"eexec")].decode("latin-1")
+            codes = {int(code): int(cid) for code, cid in re.findall(r"dup (\d+) /cid(\d+) put", clear)}
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+                for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                    if int(code, 16) in codes:
+                        found.setdefault(name, {})[bytes.fromhex(text).decode("utf-16-be")] = codes[int(code, 16)]
+    return found
+
+
+def _face_cids(family: str, weight: str) -> dict[str, int]:
+    """The installed face's own character → CID map (Noto CJK names glyphs ``cid<N>``)."""
+    from fontTools.ttLib import TTCollection
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", f"{family}:{weight}"],
+                          capture_output=True, text=True, check=True).stdout
+    collection = TTCollection(path, lazy=True)
+    try:
+        for face in collection.fonts:
+            if face["name"].getDebugName(1) == family:
+                cmap = face.getBestCmap()
+                return {chr(cp): int(glyph[3:]) for cp, glyph in cmap.items() if glyph.startswith("cid")}
+    finally:
+        collection.close()
+    raise AssertionError(f"{family} is not in {path}")
+
+
+@pytest.mark.slow
+@fontconfig_only
+def test_form_fonts_become_simplified_chinese_faces_of_the_right_style(tmp_path, soffice):
+    pdf = office.convert_to_pdf(_make_font_docx(tmp_path / "字体.docx"), tmp_path / "out")
+    names = _pdffonts(pdf)
+    # 仿宋_GB2312 → Noto Serif CJK (宋体 style), 小标宋 → its bold, 黑体 → Noto Sans CJK, 楷体 → AR PL UKai.
+    # (Every face of a Noto CJK collection shares one CFF named "…CJKjp…": the name does not tell
+    # the Japanese face from the Chinese one; the glyphs below do.)
+    assert set(names) == {"NotoSerifCJKjp-Regular-VKana", "NotoSerifCJKjp-Bold-VKana",
+                          "NotoSansCJKjp-Regular-VKana", "UKaiCN"}, names
+    drawn = _glyphs_by_font(pdf)
+    expected = {
+        ("NotoSerifCJKjp-Regular-VKana", "Noto Serif CJK", "Regular"): _FONT_RUNS[0][1],
+        ("NotoSerifCJKjp-Bold-VKana", "Noto Serif CJK", "Bold"): _FONT_RUNS[3][1],
+        ("NotoSansCJKjp-Regular-VKana", "Noto Sans CJK", "Regular"): _FONT_RUNS[1][1],
+    }
+    for (embedded, family, weight), text in expected.items():
+        sc, jp = _face_cids(f"{family} SC", weight), _face_cids(f"{family} JP", weight)
+        differing = [ch for ch in text if sc[ch] != jp[ch]]
+        assert len(differing) >= 3, "the sample text must include characters whose SC and JP glyphs differ"
+        for ch in text:
+            assert drawn[embedded][ch] == sc[ch], f"{embedded}: {ch} is not drawn with the {family} SC glyph"
+    kai = _FONT_RUNS[2][1].split("：")[1]
+    assert "UKaiCN" in names and set(kai) <= set(PdfReader(pdf).pages[0].extract_text())
 
 
 def test_module_does_not_import_pypdf():
