@@ -9,6 +9,7 @@ the very end, so a failed run leaves earlier outputs untouched.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -23,10 +24,12 @@ from .errors import (
     ChecksFailed,
     EvidenceError,
     InputError,
+    Location,
     OutputError,
     Problem,
     Severity,
     SkilldocError,
+    ToolMissing,
 )
 from .form import EVIDENCE_PARTS, LAYOUT, SECTIONS
 from .model import Application, EvidenceItem, PageRange, Project, SectionSource
@@ -162,6 +165,8 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
 
     directory = Path(directory)
     out_dir = Path(out_dir) if out_dir else directory / LAYOUT.output_dir
+    if pdf:
+        _require_soffice()  # before any work: the PDFs are the last step
     with _workdir(out_dir) as workdir:
         prepared = prepare(directory, workdir, duplex=duplex)
         report = prepared.report
@@ -203,6 +208,20 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
 # --- plumbing ----------------------------------------------------------------------
 
 
+def _require_soffice() -> None:
+    from .office import ENV_VAR, INSTALL_HINT, find_soffice
+
+    if find_soffice() is not None:
+        return
+    message = "生成 申报书.pdf 和 申报材料.pdf 需要 LibreOffice（soffice），但没有找到"
+    explicit = os.environ.get(ENV_VAR, "").strip()
+    if explicit:
+        message += f"；环境变量 {ENV_VAR} 指向的“{explicit}”不存在"
+    raise ToolMissing("缺少 LibreOffice，无法生成 PDF（--pdf）", [Problem(
+        message, None, INSTALL_HINT + "。不加 --pdf 时只生成 申报书.docx 和 证明材料.pdf，"
+        "除 Office 格式的证明材料外不需要 LibreOffice", code="office.missing")])
+
+
 @contextmanager
 def _workdir(out_dir: Path | None) -> Iterator[Path]:
     """A scratch folder; inside the output folder when there is one, so moves are atomic renames."""
@@ -210,9 +229,15 @@ def _workdir(out_dir: Path | None) -> Iterator[Path]:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(problems=[Problem(f"无法创建输出文件夹 {out_dir}：{exc.strerror}",
-                                                hint="检查路径和写入权限")]) from exc
-        path = Path(tempfile.mkdtemp(prefix=".skilldoc-", dir=out_dir))
+            raise OutputError(problems=[Problem(f"无法创建输出文件夹：{os_reason(exc)}", Location(str(out_dir)),
+                                                hint="检查路径是否写对、是否有写入权限；或用 -o 指定另一个输出文件夹",
+                                                code="output.folder")]) from None
+        try:
+            path = Path(tempfile.mkdtemp(prefix=".skilldoc-", dir=out_dir))
+        except OSError as exc:
+            raise OutputError(problems=[Problem(f"无法在输出文件夹中写入文件：{os_reason(exc)}", Location(str(out_dir)),
+                                                hint="检查该文件夹的写入权限、磁盘是否已满；或用 -o 指定另一个输出文件夹",
+                                                code="output.folder")]) from None
     else:
         path = Path(tempfile.mkdtemp(prefix="skilldoc-"))
     try:
@@ -222,20 +247,76 @@ def _workdir(out_dir: Path | None) -> Iterator[Path]:
 
 
 def _move_into_place(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
-    final: dict[str, Path] = {}
+    """Move every staged file into ``out_dir``: all of them or, on failure, none.
+
+    Targets that cannot be replaced (a folder of that name) are reported before
+    anything moves; if a move still fails (a file held open on Windows), the
+    files already replaced are put back, so the outputs never mix two builds.
+    """
+    targets = {label: out_dir / path.name for label, path in staged.items()}
+    blocked = [Problem(f"无法写入：已有同名的文件夹“{target.name}”", Location(str(target)),
+                       hint="请把该文件夹改名或移走后重试", code="output.blocked")
+               for target in targets.values() if target.is_dir()]
+    if blocked:
+        raise OutputError(problems=blocked)
     mode = 0o666 & ~_umask()  # temp files are private (0600); outputs get the user's usual mode
-    for label, path in staged.items():
-        target = out_dir / path.name
-        try:
-            os.chmod(path, mode)
-            os.replace(path, target)
-        except OSError as exc:
-            raise OutputError(problems=[Problem(
-                f"无法写入 {target}：{exc.strerror}",
-                hint="如果该文件正在 Word/WPS 或 PDF 阅读器中打开，请先关闭再重试",
-            )]) from exc
-        final[label] = target
-    return final
+    backup_dir = next(iter(staged.values())).parent / ".previous" if staged else out_dir
+    done: list[tuple[Path, Path | None]] = []  # (target, backup of the file it replaced)
+    try:
+        for label, path in staged.items():
+            target = targets[label]
+            backup: Path | None = None
+            if target.exists():
+                backup_dir.mkdir(exist_ok=True)
+                backup = backup_dir / target.name
+                os.replace(target, backup)  # fails (nothing changed) when the file is locked
+            try:
+                os.chmod(path, mode)
+                os.replace(path, target)
+            except OSError:
+                if backup is not None:
+                    os.replace(backup, target)
+                raise
+            done.append((target, backup))
+    except OSError as exc:
+        for target, backup in reversed(done):
+            try:
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink()
+            except OSError:
+                pass
+        failed = Path(exc.filename) if exc.filename else out_dir
+        name = next((t for t in targets.values() if t.name == failed.name), failed)
+        raise OutputError(problems=[Problem(
+            f"无法写入：{os_reason(exc)}；本次没有替换任何输出文件", Location(str(name)),
+            hint="如果该文件正在 Word/WPS 或 PDF 阅读器中打开，请先关闭再重试；也可用 -o 指定另一个输出文件夹",
+            code="output.write")]) from None
+    return dict(targets)
+
+
+_ERRNO_TEXT = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "操作不被允许（没有权限，或文件被锁定）",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一项是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ETXTBSY: "文件正被其他程序占用",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese reason for an operating-system error (the English strerror is not shown)."""
+    if getattr(exc, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION
+        return "文件正被其他程序打开（如 Word、WPS 或 PDF 阅读器）"
+    text = _ERRNO_TEXT.get(exc.errno or -1)
+    return text if text else f"系统错误 {exc.errno}（{exc.strerror or exc}）"
 
 
 def _umask() -> int:
