@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .form import FORM_NAME, LAYOUT, SECTIONS
+from .form import FORM_NAME, HEADER_FIELDS, INSTRUCTIONS_TITLE, LAYOUT, SECTIONS
 
 
 def build_print_pdfs(prepared: Any, docx_path: Path, workdir: Path, *,
@@ -27,9 +27,12 @@ def build_print_pdfs(prepared: Any, docx_path: Path, workdir: Path, *,
     raw_pdf = convert_to_pdf(docx_path, raw_dir)
 
     titles = [s.title for s in SECTIONS]
-    starts = find_first_pages(raw_pdf, titles, after=0)
+    starts = find_first_pages(raw_pdf, [INSTRUCTIONS_TITLE, HEADER_FIELDS[0].label, *titles], after=0)
     outline = [(FORM_NAME, 0)] + [(t, starts[t]) for t in titles if t in starts]
-    front = FrontMatter(pdf=raw_pdf, outline=outline)
+    # The form numbers its pages from the header table on; the cover and 填写要求 carry no number.
+    first_numbered = starts.get(HEADER_FIELDS[0].label, 0)
+    unnumbered = ["封面"] + [INSTRUCTIONS_TITLE] * max(0, first_numbered - 1)
+    front = FrontMatter(pdf=raw_pdf, outline=outline, unnumbered=unnumbered[:first_numbered])
 
     form_pdf = workdir / LAYOUT.form_pdf_name
     form_result = write_bundle(plan_bundle([], replace(prepared.plan.options, toc=False)), form_pdf, front=front)

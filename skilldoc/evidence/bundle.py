@@ -108,6 +108,9 @@ class FrontMatter:
     pdf: Path
     outline: Sequence[tuple[str, int]] = ()
     label_style: str = "D"
+    # labels of the first pages, which the form leaves unnumbered (封面, 填写要求);
+    # the pages after them are numbered from 1, as the form's own footer numbers them
+    unnumbered: Sequence[str] = ()
 
 
 @dataclass
@@ -345,7 +348,9 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
     if front is not None:
         nums = _copy(w, Path(front.pdf), None, None, code=None)
         front_pages = len(nums)
-        layout.labels.extend((front.label_style, "", i + 1) for i in range(front_pages))
+        named = list(front.unnumbered)[:front_pages]
+        layout.labels.extend((None, label, 0) for label in named)
+        layout.labels.extend((front.label_style, "", i + 1) for i in range(front_pages - len(named)))
         if front.outline:
             (title, page), *rest = front.outline
             outline.append(OutlineNode(title, page, [OutlineNode(t, p) for t, p in rest]))
