@@ -121,6 +121,8 @@ _KAI_SC = ("AR PL UKai CN", "LXGW WenKai", "AR PL KaitiM GB") + _SONG_SC
 
 #: (font names documents ask for, installed faces to use instead (best first), make it bold).
 #: There is no free 仿宋 face with simplified glyphs: 仿宋 is set in a 宋体 (serif) face.
+#: 楷体 gets a real Kai face where one is installed (fonts-arphic-ukai, fonts-lxgw-wenkai),
+#: otherwise the serif face too.
 #: 小标宋 is a heavy 宋体 for titles: its stand-in is the bold weight of the serif face.
 CJK_FONT_SUBSTITUTES: tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...] = (
     (("仿宋_GB2312", "仿宋", "仿宋_GBK", "FangSong", "FangSong_GB2312", "华文仿宋", "STFangsong",

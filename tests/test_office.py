@@ -282,10 +282,21 @@ def test_fontconfig_resolves_the_form_fonts_to_simplified_chinese_faces(tmp_path
 
     assert match("仿宋_GB2312:lang=zh-cn") == "Noto Serif CJK SC:80"
     assert match("黑体:lang=zh-cn") == "Noto Sans CJK SC:80"
-    assert match("楷体_GB2312:lang=zh-cn") == "AR PL UKai CN:80", "run scripts/install-system-deps.sh"
+    assert match("楷体_GB2312:lang=zh-cn") == (f"{_KAI}:80" if _KAI else "Noto Serif CJK SC:80")
     assert match("方正小标宋简体:lang=zh-cn") == "Noto Serif CJK SC:200"  # bold
     assert match("Times New Roman").startswith("Liberation Serif:")  # the system's own aliases still apply
 
+
+def _installed_kai() -> str | None:
+    """The Kai face 楷体 is mapped to when one is installed (CI has none: 楷体 becomes the serif face)."""
+    if not shutil.which("fc-list"):
+        return None
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    families = {name for line in listed.splitlines() for name in line.split(",")}
+    return next((face for face in ("AR PL UKai CN", "LXGW WenKai", "AR PL KaitiM GB") if face in families), None)
+
+
+_KAI = _installed_kai()
 
 # The form fonts, each with text that includes characters whose Simplified-Chinese glyph differs
 # from the Japanese one in the Noto CJK collections (直 骨 能 管 写 要 …).
@@ -373,25 +384,27 @@ def _face_cids(family: str, weight: str) -> dict[str, int]:
 def test_form_fonts_become_simplified_chinese_faces_of_the_right_style(tmp_path, soffice):
     pdf = office.convert_to_pdf(_make_font_docx(tmp_path / "字体.docx"), tmp_path / "out")
     names = _pdffonts(pdf)
-    # 仿宋_GB2312 → Noto Serif CJK (宋体 style), 小标宋 → its bold, 黑体 → Noto Sans CJK, 楷体 → AR PL UKai.
-    # (Every face of a Noto CJK collection shares one CFF named "…CJKjp…": the name does not tell
-    # the Japanese face from the Chinese one; the glyphs below do.)
-    assert set(names) == {"NotoSerifCJKjp-Regular-VKana", "NotoSerifCJKjp-Bold-VKana",
-                          "NotoSansCJKjp-Regular-VKana", "UKaiCN"}, names
+    # 仿宋_GB2312 → Noto Serif CJK (宋体 style), 小标宋 → its bold, 黑体 → Noto Sans CJK,
+    # 楷体 → a Kai face if one is installed, else Noto Serif CJK.  (Every face of a Noto CJK
+    # collection shares one CFF named "…CJKjp…": the name does not tell the Japanese face from
+    # the Chinese one; the glyphs below do.)
+    serif, serif_bold, sans = ("NotoSerifCJKjp-Regular-VKana", "NotoSerifCJKjp-Bold-VKana",
+                               "NotoSansCJKjp-Regular-VKana")
+    assert {serif, serif_bold, sans} <= set(names), names
+    assert len(set(names) - {serif, serif_bold, sans}) == (1 if _KAI else 0), names  # the Kai face, if any
     drawn = _glyphs_by_font(pdf)
-    expected = {
-        ("NotoSerifCJKjp-Regular-VKana", "Noto Serif CJK", "Regular"): _FONT_RUNS[0][1],
-        ("NotoSerifCJKjp-Bold-VKana", "Noto Serif CJK", "Bold"): _FONT_RUNS[3][1],
-        ("NotoSansCJKjp-Regular-VKana", "Noto Sans CJK", "Regular"): _FONT_RUNS[1][1],
-    }
-    for (embedded, family, weight), text in expected.items():
+    expected = [(serif, "Noto Serif CJK", "Regular", _FONT_RUNS[0][1]),
+                (serif_bold, "Noto Serif CJK", "Bold", _FONT_RUNS[3][1]),
+                (sans, "Noto Sans CJK", "Regular", _FONT_RUNS[1][1])]
+    if not _KAI:
+        expected.append((serif, "Noto Serif CJK", "Regular", _FONT_RUNS[2][1]))
+    for embedded, family, weight, text in expected:
         sc, jp = _face_cids(f"{family} SC", weight), _face_cids(f"{family} JP", weight)
-        differing = [ch for ch in text if sc[ch] != jp[ch]]
-        assert len(differing) >= 3, "the sample text must include characters whose SC and JP glyphs differ"
+        if text != _FONT_RUNS[2][1]:
+            differing = [ch for ch in text if sc[ch] != jp[ch]]
+            assert len(differing) >= 3, "the sample text must include characters whose SC and JP glyphs differ"
         for ch in text:
             assert drawn[embedded][ch] == sc[ch], f"{embedded}: {ch} is not drawn with the {family} SC glyph"
-    kai = _FONT_RUNS[2][1].split("：")[1]
-    assert "UKaiCN" in names and set(kai) <= set(PdfReader(pdf).pages[0].extract_text())
 
 
 def test_module_does_not_import_pypdf():
