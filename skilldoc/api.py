@@ -10,13 +10,14 @@ Each function takes paths and options, returns a result object or raises a
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import ChecksFailed, InputError, Location, Problem
+from .errors import ChecksFailed, InputError, Location, OutputError, Problem
 from .pipeline import BuildResult, Progress
 from .pipeline import build as _build
 from .pipeline import check as _check
@@ -51,12 +52,42 @@ def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "
     from .evidence.sources import prepare_paths
 
     out = Path(out)
+    _check_output_file(out)  # before converting anything: that can take minutes
     with tempfile.TemporaryDirectory(prefix="skilldoc-") as tmp:
         inputs, warnings = prepare_paths([Path(f) for f in files], Path(tmp), password=password)
         plan = plan_bundle(inputs, BundleOptions(stamp=stamp, start=start, toc=toc, duplex=duplex))
         result = write_bundle(plan, out, progress=progress)
+    try:  # the writer's temp file is private (0600); the output gets the user's usual mode
+        os.chmod(out, 0o666 & ~_umask())
+    except OSError:
+        pass
     result.warnings[:0] = warnings
     return result
+
+
+def _check_output_file(out: Path) -> None:
+    """Raise OutputError when ``out`` cannot be written (a folder, an unwritable or missing place)."""
+    from .pipeline import os_reason
+
+    def fail(message: str, hint: str) -> OutputError:
+        return OutputError(problems=[Problem(message, Location(str(out)), hint, code="output.write")])
+
+    if out.is_dir():
+        raise fail("无法写入：这是一个文件夹", "用 -o 指定 PDF 文件名，例如 -o 合并.pdf")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".skilldoc-", dir=out.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise fail(f"无法写入：{os_reason(exc)}",
+                   "检查文件夹是否存在、是否有写入权限、磁盘是否已满；或用 -o 指定另一个位置") from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def count(source: str | Path) -> Any:
@@ -66,22 +97,57 @@ def count(source: str | Path) -> Any:
     return count_text(_read_text(source))
 
 
+# Files ``count`` cannot read as text, and what to do instead.
+_NOT_TEXT = {
+    ".doc": "旧版 Word 文档（.doc）",
+    ".wps": "WPS 文字文档（.wps）",
+    ".pdf": "PDF 文件",
+    ".xlsx": "Excel 工作簿", ".xls": "Excel 工作簿", ".et": "WPS 表格",
+    ".pptx": "演示文稿", ".ppt": "演示文稿",
+    ".odt": "OpenDocument 文档", ".rtf": "RTF 文档",
+    ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".zip": "压缩包",
+}
+
+
 def _read_text(source: str | Path) -> str:
     if str(source) == "-":
-        return sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text-only stdin (some embedding programs)
+            return sys.stdin.read()
+        return _decode(stream.read(), "标准输入",
+                       "把文字保存为 UTF-8 或 GBK 编码的文本文件后再统计")
     path = Path(source)
+    if path.is_dir():
+        raise InputError(problems=[Problem("这是一个文件夹，不是文件", Location(str(path)),
+                                           hint="请给出一个文本文件（.txt、.md）或 Word 文档（.docx）")])
     if not path.is_file():
         raise InputError(problems=[Problem("文件不存在", Location(str(path)),
                                            hint="检查文件路径；读取标准输入请用 -")])
-    if path.suffix.lower() == ".docx":
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
         from .docx_form import extract_text
 
         return extract_text(path)
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+    if suffix in _NOT_TEXT:
+        raise InputError(problems=[Problem(
+            f"不能统计{_NOT_TEXT[suffix]}的字数", Location(str(path)),
+            hint="只支持文本文件（.txt、.md 等，UTF-8 或 GBK 编码）和 Word 文档（.docx）；"
+                 "请用 Word/WPS 把它另存为 .docx，或把文字复制到文本文件中")])
+    return _decode(path.read_bytes(), str(path), "请用记事本或 WPS 另存为 UTF-8 编码的文本文件")
+
+
+def _decode(data: bytes, where: str, hint: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Notepad's “Unicode”), else GBK/GB18030."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    raise InputError(problems=[Problem("无法识别文件编码（既不是 UTF-8 也不是 GBK）", Location(str(path)),
-                                       hint="请用记事本或 WPS 另存为 UTF-8 编码的文本文件")])
+            pass
+    elif b"\0" not in data:  # NUL bytes: UTF-16 or a binary file, neither is text we read
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise InputError(problems=[Problem("无法识别文字编码（既不是 UTF-8 也不是 GBK），或者不是文本文件",
+                                       Location(where), hint=hint)])

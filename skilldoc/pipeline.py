@@ -304,6 +304,7 @@ _ERRNO_TEXT = {
     errno.ENOENT: "路径不存在",
     errno.ENOTDIR: "路径中有一项是文件而不是文件夹",
     errno.EISDIR: "这是一个文件夹",
+    errno.EEXIST: "已有同名的文件，而这里需要的是文件夹",
     errno.EBUSY: "文件正被其他程序占用",
     errno.ETXTBSY: "文件正被其他程序占用",
     errno.EDQUOT: "超出磁盘配额",
