@@ -32,7 +32,7 @@ from .errors import (
     ToolMissing,
 )
 from .form import EVIDENCE_PARTS, LAYOUT, SECTIONS
-from .model import Application, EvidenceItem, PageRange, Project, SectionSource
+from .model import Application, EvidenceItem, Header, PageRange, Project, SectionSource
 
 Progress = Callable[[int, str], Any] | None
 
@@ -49,26 +49,84 @@ class Loaded:
 
 def load(directory: Path) -> Loaded:
     """Read the workbook and the section templates; raise one InputError with every problem."""
-    from .workbook import load_application
+    parts = _read_inputs(directory)
+    if parts.failed:
+        raise InputError(_INPUT_SUMMARY, parts.problems)
+    assert parts.app is not None
+    return Loaded(parts.project, parts.app, parts.sources, parts.problems)
+
+
+_INPUT_SUMMARY = "申报数据或正文模板有误，请按下列提示修改后重试"
+
+
+@dataclass
+class _Inputs:
+    project: Project
+    app: Application | None  # None when the workbook cannot be opened
+    sources: list[SectionSource]
+    problems: list[Problem]
+    workbook_ok: bool
+
+    @property
+    def failed(self) -> bool:
+        return self.app is None or any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def _read_inputs(directory: Path) -> _Inputs:
+    from .workbook import read_application
 
     proj = project_mod.locate(directory)
     problems: list[Problem] = []
     app: Application | None = None
     try:
-        app, warnings = load_application(proj.workbook, proj.root)
-        problems.extend(warnings)
+        app, wb_problems = read_application(proj.workbook, proj.root)
+        problems.extend(wb_problems)
     except InputError as exc:
         problems.extend(exc.problems)
+    workbook_ok = app is not None and not any(p.severity is Severity.ERROR for p in problems)
     try:
         sources, section_problems = project_mod.load_sections(proj)
         problems.extend(section_problems)
     except InputError as exc:
         problems.extend(exc.problems)
         sources = []
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors or app is None:
-        raise InputError("申报数据或正文模板有误，请按下列提示修改后重试", problems)
-    return Loaded(proj, app, sources, problems)
+    return _Inputs(proj, app, sources, problems, workbook_ok)
+
+
+def _problems_beside_workbook_errors(parts: _Inputs, workdir: Path) -> list[Problem]:
+    """What else can be found while the workbook has errors: evidence files and template mistakes.
+
+    The workbook's values are incomplete then, so only findings that do not
+    depend on them are kept: every evidence file listed in a readable row,
+    template syntax, names that do not exist at all, and (when the evidence
+    sheet itself is fine) 编号 that do not exist.
+    """
+    from .evidence.sources import prepare_inputs
+    from .render import render_sections
+    from .workbook import SHEETS
+
+    app = parts.app or Application(Header({}), (), (), (), ())
+    found: list[Problem] = []
+    items = ordered_evidence(app.evidence)
+    try:
+        _, ev_warnings = prepare_inputs(items, workdir)
+        found.extend(ev_warnings)
+    except SkilldocError as exc:
+        found.extend(exc.problems)
+    evidence_sheet_ok = parts.app is not None and not any(
+        p.severity is Severity.ERROR and p.location is not None and p.location.sheet == SHEETS["evidence"]
+        for p in parts.problems)
+    try:
+        render_sections(app, parts.sources, {it.code: PageRange(0, 0) for it in items})
+    except InputError as exc:
+        for p in exc.problems:
+            if p.severity is not Severity.ERROR:
+                continue
+            if (p.code in ("render.syntax", "render.security")
+                    or (p.code == "render.undefined" and p.message.startswith("未定义的名称"))
+                    or (p.code == "render.evidence" and evidence_sheet_ok)):
+                found.append(p)
+    return found
 
 
 def ordered_evidence(items: Sequence[EvidenceItem]) -> list[EvidenceItem]:
@@ -96,7 +154,12 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
     from .evidence.sources import prepare_inputs
     from .render import render_sections
 
-    loaded = load(directory)
+    parts = _read_inputs(directory)
+    if parts.failed:
+        extra = _problems_beside_workbook_errors(parts, workdir) if not parts.workbook_ok else []
+        raise InputError(_INPUT_SUMMARY, [*parts.problems, *extra])
+    assert parts.app is not None
+    loaded = Loaded(parts.project, parts.app, parts.sources, parts.problems)
     warnings = list(loaded.warnings)
     evidence_problems: list[Problem] = []
     plan = None

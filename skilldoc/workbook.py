@@ -792,6 +792,21 @@ def load_application(path: Path, root: Path) -> tuple[Application, list[Problem]
     Each problem names the workbook (relative to ``root``), the sheet and the
     cell.  Relative evidence paths are resolved against ``root``.
     """
+    app, problems = read_application(path, root)
+    errors = errors_in(problems)
+    if errors:
+        raise InputError(f"工作簿 {_relative_name(Path(path), Path(root))} 有 {len(errors)} 处需要修改", problems)
+    return app, warnings_in(problems)
+
+
+def read_application(path: Path, root: Path) -> tuple[Application, list[Problem]]:
+    """Like :func:`load_application`, but cell errors are returned, not raised.
+
+    The application then holds what could be read (a value in error is None, a
+    row in error is left out), so that templates and evidence files can still
+    be checked in the same run.  Raises :class:`InputError` only when the
+    workbook cannot be opened at all.
+    """
     loader = _Loader(Path(path), Path(root))
     loader.open()
     header = loader.header()
@@ -805,9 +820,6 @@ def load_application(path: Path, root: Path) -> tuple[Application, list[Problem]
         for p in loader.problems[errors_before:])
     experts = loader.experts(occupations, occupations_known)
     evidence = loader.evidence()
-    errors = errors_in(loader.problems)
-    if errors:
-        raise InputError(f"工作簿 {loader.file} 有 {len(errors)} 处需要修改", loader.problems)
     app = Application(Header(header), years, occupations, experts, evidence, source=Path(path),
                       cells=dict(loader.cells))
-    return app, warnings_in(loader.problems)
+    return app, list(loader.problems)
