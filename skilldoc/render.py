@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -314,6 +315,17 @@ def _known_codes(app: Application, page_map: PageMap) -> list[str]:
     return codes
 
 
+def _code_key(code: str) -> str:
+    """编号 compared the way people mistype them: case, width and leading zeros ignored (e1 = E01)."""
+    text = unicodedata.normalize("NFKC", code).strip().upper()
+    return re.sub(r"0*(\d+)", r"\1", text)
+
+
+def _same_code(code: str, known: Sequence[str]) -> list[str]:
+    key = _code_key(code)
+    return [k for k in known if _code_key(k) == key]
+
+
 def _resolve(codes: tuple[object, ...], app: Application, page_map: PageMap, func: str) -> list[str] | None:
     """Check 编号 arguments; record problems; → page texts (``12—15``) or None on error."""
     state = _STATE.get()
@@ -336,7 +348,7 @@ def _resolve(codes: tuple[object, ...], app: Application, page_map: PageMap, fun
             continue
         code = str(raw).strip() if isinstance(raw, str) else str(raw)
         if code not in known:
-            near = _suggest(code, known) or _suggest(code.upper(), known)
+            near = _same_code(code, known) or _suggest(code, known) or _suggest(code.upper(), known)
             hint = f"是否想写 {_quote_list(near)}？" if near else ""
             shown = "、".join(known[:12]) + ("…" if len(known) > 12 else "")
             hint += f"现有编号：{shown}" if known else "工作簿“证明材料”表中还没有任何材料"

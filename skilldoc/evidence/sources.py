@@ -51,7 +51,6 @@ from ..errors import (
 )
 from ..form import LAYOUT
 from ..model import EvidenceItem
-from .images import ImageProblem, image_to_pdf
 
 PDF_EXTENSIONS = (".pdf",)
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp")
@@ -303,7 +302,12 @@ class _Preparer:
     def file(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
         """Check one file; the SourceFile (None on error) and its problems (errors and warnings)."""
         if not path.exists():
-            return None, [ctx.problem("文件不存在", ctx.missing_hint, "evidence.missing")]
+            near = _near_files(path)
+            hint = ctx.missing_hint
+            if near:
+                hint = ("找到名称相近的文件：" + "、".join(display_path(p) for p in near)
+                        + "。若是其中之一，请改正路径；否则" + hint)
+            return None, [ctx.problem("文件不存在", hint, "evidence.missing")]
         if path.is_dir():
             return None, [ctx.problem("这是一个文件夹，不是文件", "请逐个列出文件夹中的文件", "evidence.folder")]
         try:
@@ -448,6 +452,8 @@ class _Preparer:
         key = _hash_file(path, "image")
         cached = self.cache.get("image", key)
         if cached is None:
+            from .images import ImageProblem, image_to_pdf  # Pillow only when there is an image
+
             target, _ = self.cache.paths("image", key)
             try:
                 made = image_to_pdf(path, target)
@@ -541,6 +547,35 @@ def _unsupported_hint(ext: str, magic: str | None) -> str:
 
 
 # --- where a path is shown from ---------------------------------------------------
+
+
+def _near_files(path: Path, limit: int = 3) -> list[Path]:
+    """Existing files a mistyped path probably meant: close names beside it, or the same name
+    one folder down (营业执照.pdf written without its 证明材料/ folder)."""
+    import difflib
+    import unicodedata
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFKC", name).casefold()
+
+    folder = path.parent
+    try:
+        if not folder.is_dir():
+            return []
+        beside = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+        below = [p for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")
+                 for p in d.iterdir() if p.is_file() and key(p.name) == key(path.name)]
+    except OSError:
+        return []
+    same = [p for p in beside if key(p.name) == key(path.name) or key(p.stem) == key(path.stem)]
+    by_key = {key(p.name): p for p in beside}
+    close = [by_key[k] for k in difflib.get_close_matches(key(path.name), list(by_key), n=limit, cutoff=0.75)]
+    found: list[Path] = []
+    for p in [*same, *below, *close]:
+        if p not in found:
+            found.append(p)
+    return found[:limit]
+
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
