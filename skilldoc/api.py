@@ -15,14 +15,24 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ChecksFailed, InputError, Location, OutputError, Problem
-from .pipeline import BuildResult, Progress
-from .pipeline import build as _build
-from .pipeline import check as _check
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pipeline import BuildResult, Progress
 
 __all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "count", "init"]
+
+
+def __getattr__(name: str) -> Any:
+    # The pipeline (workbook, openpyxl, templates) is imported when first needed, not by
+    # ``import skilldoc.api``: ``skilldoc bundle`` never needs it (start-up time).
+    if name == "BuildResult":
+        from .pipeline import BuildResult
+
+        return BuildResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def init(directory: str | Path, *, year: int | None = None) -> Any:
@@ -34,12 +44,16 @@ def init(directory: str | Path, *, year: int | None = None) -> Any:
 
 def check(directory: str | Path, *, limit: int | None = None) -> Any:
     """Run every check; returns a :class:`skilldoc.checks.engine.CheckReport`."""
+    from .pipeline import check as _check
+
     return _check(Path(directory), limit=limit)
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,
           pdf: bool = False, duplex: bool = False, progress: Progress = None) -> BuildResult:
     """Check, then write 申报书.docx and 证明材料.pdf (and the print PDFs with ``pdf=True``)."""
+    from .pipeline import build as _build
+
     return _build(Path(directory), out_dir=Path(out_dir) if out_dir else None, force=force, pdf=pdf,
                   duplex=duplex, progress=progress)
 
@@ -67,8 +81,6 @@ def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "
 
 def _check_output_file(out: Path) -> None:
     """Raise OutputError when ``out`` cannot be written (a folder, an unwritable or missing place)."""
-    from .pipeline import os_reason
-
     def fail(message: str, hint: str) -> OutputError:
         return OutputError(problems=[Problem(message, Location(str(out)), hint, code="output.write")])
 
@@ -80,6 +92,8 @@ def _check_output_file(out: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
+        from .pipeline import os_reason  # only on failure: the pipeline is slow to import
+
         raise fail(f"无法写入：{os_reason(exc)}",
                    "检查文件夹是否存在、是否有写入权限、磁盘是否已满；或用 -o 指定另一个位置") from None
 

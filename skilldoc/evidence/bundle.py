@@ -210,9 +210,12 @@ def toc_entries(plan: BundlePlan) -> list[Any]:
 
 
 def _toc_layout(plan: BundlePlan) -> Any:
+    """The 目录's layout; its font subset also covers the stamps (one font for both)."""
+    from .fonts import STAMP_CHARS
     from .toc import layout_toc
 
-    return layout_toc(toc_entries(plan), title=TOC_TITLE)
+    stamps = "".join(_stamp_texts(plan.options, plan.last_number)) + STAMP_CHARS
+    return layout_toc(toc_entries(plan), title=TOC_TITLE, extra_chars=stamps)
 
 
 def _toc_page_count(layout: Any) -> int:

@@ -261,6 +261,7 @@ def layout_toc(
     title: str = "目录",
     part_order: Sequence[str] | None = None,
     source: FontSource | None = None,
+    extra_chars: str = "",
 ) -> TocLayout:
     """Measure and paginate the 目录 for ``entries``.
 
@@ -268,11 +269,23 @@ def layout_toc(
     appearance; entries keep their order within a part); the part ``""`` gets
     no heading.  Raises :class:`~skilldoc.evidence.fonts.GlyphMissing` naming
     every character (and the 编号 it occurs in) the font cannot draw.
+
+    ``extra_chars`` go into ``layout.font`` too (the bundle's page stamps, so
+    one font subset serves the 目录 and every stamp); when the font cannot
+    draw them they are left out and the caller makes its own subset.
     """
-    try:
-        font = embedded_font(_all_text(entries, title), source)
-    except GlyphMissing as err:
-        raise _attribute(err, entries, title) from None
+    text = _all_text(entries, title)
+    font = None
+    if extra_chars:
+        try:
+            font = embedded_font(text + extra_chars, source)
+        except GlyphMissing:
+            font = None
+    if font is None:
+        try:
+            font = embedded_font(text, source)
+        except GlyphMissing as err:
+            raise _attribute(err, entries, title) from None
 
     def measure(size: float) -> Callable[[str], float]:
         return lambda s: font.width(s, size)
