@@ -53,7 +53,12 @@ class ValueProblem(ValueError):
 
     @property
     def message(self) -> str:
-        return f"填写了“{self.found}”，应为{self.expected}"
+        return f"填写了“{self.found}”，应为{spaced(self.expected)}"
+
+
+def spaced(text: str) -> str:
+    """``text`` after a Chinese word: a space first when it starts with a digit or Latin letter."""
+    return f" {text}" if text[:1].isascii() and text[:1].isalnum() else text
 
 
 # --- text helpers ----------------------------------------------------------------

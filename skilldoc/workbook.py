@@ -54,6 +54,7 @@ from .values import (
     is_blank,
     normalise_decimal,
     parse_field,
+    spaced,
     split_paths,
 )
 
@@ -502,7 +503,7 @@ class _Loader:
         required = field.required if required is None else required
         if is_blank(value):
             if required:
-                self.add(f"“{name}”未填写，应为{expected_text(field)}", sheet.name, coord, field.hint or None,
+                self.add(f"“{name}”未填写，应为{spaced(expected_text(field))}", sheet.name, coord, field.hint or None,
                          code="cell.required")
             return None
         try:

@@ -50,3 +50,25 @@ def test_missing_file_without_anything_close_keeps_the_plain_hint(tmp_path: Path
     with pytest.raises(EvidenceError) as info:
         prepare_inputs(items, tmp_path / "work", root=tmp_path)
     assert "相近" not in (info.value.problems[0].hint or "")
+
+
+@pytest.mark.parametrize("field_key, typed", [("postcode", "31200"), ("mobile", "1380000123")])
+def test_expected_digits_are_spaced_from_chinese(field_key: str, typed: str) -> None:
+    from skilldoc.form import HEADER_BY_KEY
+    from skilldoc.values import ValueProblem, parse_field
+
+    field = HEADER_BY_KEY[field_key]
+    with pytest.raises(ValueProblem) as info:
+        parse_field(field, typed)
+    assert "，应为 " in info.value.message and "应为6" not in info.value.message
+
+
+def test_blank_required_cell_message_is_spaced_too(tmp_path: Path) -> None:
+    from skilldoc.workbook import load_application, write_workbook
+
+    path = tmp_path / "申报数据.xlsx"
+    write_workbook(path, 2022)
+    with pytest.raises(InputError) as info:
+        load_application(path, tmp_path)
+    postcode = next(p for p in info.value.problems if p.location and p.location.cell == "C6")
+    assert "未填写，应为 6 位数字" in postcode.message
