@@ -50,12 +50,18 @@ def check(directory: str | Path, *, limit: int | None = None) -> Any:
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,
-          pdf: bool = False, duplex: bool = False, progress: Progress = None) -> BuildResult:
-    """Check, then write 申报书.docx and 证明材料.pdf (and the print PDFs with ``pdf=True``)."""
+          pdf: bool = False, duplex: bool = False, odd_items: bool = False, stamp: str | None = None,
+          start: int = 1, progress: Progress = None) -> BuildResult:
+    """Check, then write 申报书.docx and 证明材料.pdf (and the print PDFs with ``pdf=True``).
+
+    ``duplex``: every part starts on a right-hand page and stamps sit on the outer edge;
+    ``odd_items`` (with ``duplex``): every evidence item starts on a right-hand page too.
+    ``stamp``/``start``: the page-number format (``{n}``, ``{total}``) and first number.
+    """
     from .pipeline import build as _build
 
     return _build(Path(directory), out_dir=Path(out_dir) if out_dir else None, force=force, pdf=pdf,
-                  duplex=duplex, progress=progress)
+                  duplex=duplex, odd_items=odd_items, stamp=stamp, start=start, progress=progress)
 
 
 def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "第 {n} 页", start: int = 1,

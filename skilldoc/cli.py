@@ -223,8 +223,13 @@ def check(directory: Path, fmt: str, limit: int | None) -> None:
 @click.option("--force", is_flag=True, help="检查有错误时仍然生成。")
 @click.option("--pdf", is_flag=True, help="另外生成 申报书.pdf 和 申报材料.pdf（需要 LibreOffice）。")
 @click.option("--duplex", is_flag=True, help="双面打印：各部分从右页（奇数页）开始，页码印在外侧。")
+@click.option("--odd-items", is_flag=True, help="与 --duplex 同用：每份证明材料也从右页开始（插入无页码的空白页）。")
+@click.option("--stamp", default=None, metavar="格式",
+              help="证明材料页码格式：{n} 为页码，{total} 为总页数，如 “— {n} —”（默认 “第 {n} 页”）。")
+@click.option("--start", type=int, default=1, show_default=True, metavar="数字", help="证明材料起始页码。")
 @handle_errors
-def build(directory: Path, out_dir: Path | None, force: bool, pdf: bool, duplex: bool) -> None:
+def build(directory: Path, out_dir: Path | None, force: bool, pdf: bool, duplex: bool, odd_items: bool,
+          stamp: str | None, start: int) -> None:
     """生成 申报书.docx 和 证明材料.pdf（先运行全部检查）。
 
     \b
@@ -234,8 +239,10 @@ def build(directory: Path, out_dir: Path | None, force: bool, pdf: bool, duplex:
     """
     from . import api
 
-    result = api.build(directory, out_dir=out_dir, force=force, pdf=pdf, duplex=duplex,
-                       progress=_progress_factory())
+    if odd_items and not duplex:
+        raise click.UsageError("--odd-items 需与 --duplex 一起使用。")
+    result = api.build(directory, out_dir=out_dir, force=force, pdf=pdf, duplex=duplex, odd_items=odd_items,
+                       stamp=stamp, start=start, progress=_progress_factory())
     echo_problems(result.warnings)
     click.echo(result.summary())
 

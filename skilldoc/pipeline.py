@@ -147,7 +147,7 @@ class Prepared:
 
 
 def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex: bool = False,
-            stamp: str | None = None) -> Prepared:
+            odd_items: bool = False, stamp: str | None = None, start: int = 1) -> Prepared:
     """Load, validate evidence, plan the bundle, render the sections and run every check."""
     from .checks.engine import run_checks
     from .evidence.bundle import BundleOptions, plan_bundle
@@ -167,7 +167,8 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
     try:
         inputs, ev_warnings = prepare_inputs(items, workdir)
         evidence_problems.extend(ev_warnings)
-        options = BundleOptions(duplex=duplex, **({"stamp": stamp} if stamp else {}))
+        options = BundleOptions(duplex=duplex, item_starts_odd=duplex and odd_items, start=start,
+                                **({"stamp": stamp} if stamp else {}))
         plan = plan_bundle(inputs, options)
         page_map = plan.page_map
     except EvidenceError as exc:
@@ -221,7 +222,8 @@ class BuildResult:
 
 
 def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, pdf: bool = False,
-          duplex: bool = False, progress: Progress = None) -> BuildResult:
+          duplex: bool = False, odd_items: bool = False, stamp: str | None = None, start: int = 1,
+          progress: Progress = None) -> BuildResult:
     """Build 申报书.docx and 证明材料.pdf (and with ``pdf`` 申报书.pdf, 申报材料.pdf)."""
     from .docx_form import write_docx
     from .evidence.bundle import write_bundle
@@ -231,7 +233,7 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
     if pdf:
         _require_soffice()  # before any work: the PDFs are the last step
     with _workdir(out_dir) as workdir:
-        prepared = prepare(directory, workdir, duplex=duplex)
+        prepared = prepare(directory, workdir, duplex=duplex, odd_items=odd_items, stamp=stamp, start=start)
         report = prepared.report
         if prepared.plan is None:
             raise EvidenceError("证明材料有误，无法生成（即使加 --force）；请按下列提示修改后重试",
