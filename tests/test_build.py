@@ -206,3 +206,30 @@ def test_duplex_parts_start_on_odd_pages(built: tuple[Path, api.BuildResult, dic
         for first, last in REF.findall(texts[section.title]):
             for n in range(int(first), int(last or first) + 1):
                 assert n in by_stamp
+
+
+def test_duplex_odd_items_and_custom_stamp(built: tuple[Path, api.BuildResult, dict[str, str]],
+                                           tmp_path: Path) -> None:
+    """--duplex --odd-items: every item starts on a right-hand page; --stamp/--start reach the stamps and the text."""
+    root, _, _ = built
+    out = tmp_path / "odd"
+    result = CliRunner().invoke(cli, ["build", str(root), "-o", str(out), "--duplex", "--odd-items",
+                                      "--stamp", "— {n} —", "--start", "5"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out / "证明材料.pdf")
+    starts = []
+
+    def walk(items: list, depth: int = 0) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            elif depth == 1:
+                starts.append(reader.get_destination_page_number(item))
+
+    walk(reader.outline)
+    assert len(starts) >= 20
+    assert all(index % 2 == 0 for index in starts), starts  # 0-based even = right-hand page
+    first = reader.pages[starts[0]].extract_text() or ""
+    assert first.rstrip().endswith("— 5 —")
+    texts = section_text(out / "申报书.docx")
+    assert "第5页" in "".join(texts.values())
