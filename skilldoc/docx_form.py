@@ -87,11 +87,11 @@ class RenderedSection(Protocol):
 # --- fonts and styles ------------------------------------------------------------
 
 LATIN_FONT = "Times New Roman"
-BODY_FONT = "仿宋_GB2312"  # Word/WPS substitute 仿宋 when missing; LibreOffice falls back per glyph
+BODY_FONT = "仿宋_GB2312"  # Word/WPS substitute 仿宋 when missing; for LibreOffice see office.CJK_FONT_SUBSTITUTES
 HEI_FONT = "黑体"
 KAI_FONT = "楷体_GB2312"
 TITLE_FONT = "方正小标宋简体"
-SYMBOL_FONT = "Segoe UI Symbol"  # has ☑ ☐; LibreOffice falls back to DejaVu Sans / OpenSymbol
+SYMBOL_FONT = "Segoe UI Symbol"  # has ☑ ☐; office.py maps it to DejaVu Sans for LibreOffice on Linux
 
 TICKED, UNTICKED = "☑", "☐"
 
