@@ -42,11 +42,15 @@ def init(directory: str | Path, *, year: int | None = None) -> Any:
     return init_project(Path(directory), year)
 
 
-def check(directory: str | Path, *, limit: int | None = None) -> Any:
-    """Run every check; returns a :class:`skilldoc.checks.engine.CheckReport`."""
+def check(directory: str | Path, *, limit: int | None = None,
+          standards: Sequence[str | Path] = ("national",)) -> Any:
+    """Run every check; returns a :class:`skilldoc.checks.engine.CheckReport`.
+
+    ``standards``: shipped standard keys (see ``skilldoc/standards/*.toml``) or .toml paths.
+    """
     from .pipeline import check as _check
 
-    return _check(Path(directory), limit=limit)
+    return _check(Path(directory), limit=limit, standards=standards)
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,

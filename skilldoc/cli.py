@@ -195,19 +195,23 @@ def init(directory: Path, year: int | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="报告格式：text 供人阅读，json 供其他程序读取。")
 @click.option("--limit", type=int, default=None, metavar="字数", help="每部分字数上限（默认 3000）。")
+@click.option("--standard", "standards", multiple=True, metavar="标准",
+              help="对照的遴选标准，可多次指定：national（默认，国家技能根基工程培训基地建设遴选参考标准）、"
+                   "hr2022-62-new、hr2022-62-existing（人社部发〔2022〕62号 新建/已建项目），或一个 .toml 文件。")
 @handle_errors
-def check(directory: Path, fmt: str, limit: int | None) -> None:
+def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ...]) -> None:
     """检查申报材料：各部分字数、必填项、数据一致性、证明材料与遴选参考标准。
 
     \b
     例：
       skilldoc check 我的申报
       skilldoc check 我的申报 --format json > 检查报告.json
+      skilldoc check 我的申报 --standard hr2022-62-new
     """
     from . import api
     from .checks.report import format_json, format_text
 
-    report = api.check(directory, limit=limit)
+    report = api.check(directory, limit=limit, standards=standards or ("national",))
     if fmt == "json":
         click.echo(format_json(report))
     else:

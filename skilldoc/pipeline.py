@@ -147,7 +147,8 @@ class Prepared:
 
 
 def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex: bool = False,
-            odd_items: bool = False, stamp: str | None = None, start: int = 1) -> Prepared:
+            odd_items: bool = False, stamp: str | None = None, start: int = 1,
+            standards: Sequence[str | Path] = ("national",)) -> Prepared:
     """Load, validate evidence, plan the bundle, render the sections and run every check."""
     from .checks.engine import run_checks
     from .evidence.bundle import BundleOptions, plan_bundle
@@ -188,14 +189,16 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
         page_map=page_map if plan is not None else None,
         evidence_problems=evidence_problems,
         limit=limit or SECTIONS[0].limit,
+        standards=standards,
     )
     return Prepared(loaded, plan, rendered, report, warnings)
 
 
-def check(directory: Path, *, limit: int | None = None) -> Any:
+def check(directory: Path, *, limit: int | None = None,
+          standards: Sequence[str | Path] = ("national",)) -> Any:
     """Run every check and return the report (raises only when inputs cannot be read)."""
     with _workdir(None) as workdir:
-        return prepare(directory, workdir, limit=limit).report
+        return prepare(directory, workdir, limit=limit, standards=standards).report
 
 
 # --- build -------------------------------------------------------------------------
