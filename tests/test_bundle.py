@@ -386,3 +386,82 @@ def test_real_world_corpus(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout
     for n in range(1, result.evidence_pages + 1):
         assert f"第{n}页" in squeeze(page_text(out, n + 1))
+
+
+def _raw_pdf(path: Path, contents: list[bytes], compress: bool = True) -> Path:
+    """A one-page A4 PDF whose /Contents are ``contents`` (plain Flate streams when ``compress``)."""
+    import zlib
+
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Count 1/Kids[3 0 R]>>"]
+    refs = " ".join(f"{4 + i} 0 R" for i in range(len(contents))).encode()
+    objs.append(b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>/Contents[" + refs + b"]>>")
+    for data in contents:
+        body = zlib.compress(data) if compress else data
+        filt = b"/Filter/FlateDecode" if compress else b""
+        objs.append(b"<<%s/Length %d>>stream\n" % (filt, len(body)) + body + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for i, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.mark.parametrize(("name", "contents", "push", "pop"), [
+    # a transformation, then a q left open: popping one level would leave the stamp shrunken and shifted
+    ("open_q", [b"0.25 0 0 0.25 200 500 cm q 0 0 100 100 re f"], 1, 2),
+    # two Q before any q (prefix underflow, net balanced): poppler would stop at the second Q
+    ("early_Q", [b"Q Q q q 0 400 100 100 re f"], 3, 3),
+    # an unmatched Q in the second stream of a /Contents array
+    ("split", [b"q 10 400 50 50 re f", b"Q Q 0 g"], 2, 1),
+])
+def test_unbalanced_content_keeps_the_stamp_upright_at_the_bottom(tmp_path: Path, name: str,
+                                                                  contents: list[bytes], push: int,
+                                                                  pop: int) -> None:
+    src = _raw_pdf(tmp_path / f"{name}.pdf", contents)
+    out = tmp_path / f"{name}-out.pdf"
+    write_bundle(plan_bundle([item("E1", name, "", src)], BundleOptions(toc=False)), out)
+    page = PdfReader(out).pages[0]
+    first = page["/Contents"][0].get_object().get_data()
+    last = page["/Contents"][-1].get_object().get_data()
+    assert first == b"q\n" * push
+    assert last.split(b"q ", 1)[0].split() == [b"Q"] * pop
+    assert "第1页" in squeeze(page_text(out, 1))
+    img = render(out, 1, tmp_path)
+    w, h = img.size
+    ink = img.crop((0, h - 45, w, h - 15)).point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert ink is not None, "stamp not drawn at the bottom"
+    assert abs((ink[0] + ink[2]) / 2 - w / 2) <= 3 and ink[2] - ink[0] < 60
+
+
+def test_one_font_object_serves_toc_and_stamps(bundled) -> None:
+    out, _, _ = bundled
+    reader = PdfReader(out)
+    toc_font = reader.pages[0]["/Resources"]["/Font"].raw_get("/F1").idnum
+    stamp_font = reader.pages[1]["/Resources"]["/Font"].raw_get("/SkStamp").idnum
+    assert toc_font == stamp_font
+    assert out.read_bytes().count(b"/FontFile2") + out.read_bytes().count(b"/FontFile3") == 1
+
+
+def test_bundle_command_imports_no_heavy_libraries(tmp_path: Path) -> None:
+    """`skilldoc bundle` of PDFs never loads openpyxl, jinja2, python-docx, fontTools' subsetter or our
+    image code (pypdf itself imports PIL.Image, ~7 ms: not ours to avoid)."""
+    import sys
+
+    out = tmp_path / "out.pdf"
+    code = ("import runpy, sys; sys.argv = ['skilldoc', 'bundle', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('skilldoc', run_name='__main__')\n"
+            "except SystemExit as e:\n    assert not e.code, e.code\n"
+            "heavy = ('openpyxl', 'jinja2', 'docx', 'fontTools.subset', 'numpy', 'skilldoc.evidence.images',"
+            " 'skilldoc.workbook', 'skilldoc.pipeline')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))")
+    proc = subprocess.run([sys.executable, "-c", code, str(ROT), str(BOXES), "-o", str(out)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    assert len(PdfReader(out).pages) == 1 + 6 + 7

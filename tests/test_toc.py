@@ -369,3 +369,12 @@ def test_toc_with_cff_font(tmp_path):
     extracted = _squash("".join(page.extract_text() for page in PdfReader(out).pages))
     for entry in entries:
         assert _squash(entry.title) in extracted
+
+
+def test_extra_chars_join_the_toc_font_and_missing_ones_are_left_out():
+    entries = [TocEntry("1.申报背景", "E01", "营业执照", "1—2")]
+    layout = layout_toc(entries, extra_chars="第 页—/")
+    assert layout.font.covers("第 12 页") and layout.font.covers("— 3 —")
+    # a character no installed font has: the 目录 is still laid out, its font simply lacks it
+    layout = layout_toc(entries, extra_chars="第\U000f0000")
+    assert layout.font.covers("营业执照") and not layout.font.covers("\U000f0000")
