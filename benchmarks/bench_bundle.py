@@ -6,8 +6,10 @@
 
 Each side runs as its own subprocess under ``/usr/bin/time`` (wall, user+sys CPU,
 peak RSS); the runs are interleaved (qpdf, cli, write, qpdf, cli, write, …) so
-background load hits all sides alike, and the best and median of ``--repeat``
-runs are reported.  Sides:
+background load hits all sides alike.  Reported per side: best and median wall
+time, median CPU, peak RSS (the largest of the runs), output size against the
+inputs; against qpdf: median wall / median qpdf wall, the median of each
+round's ratio (paired: same background load) and median CPU / median qpdf CPU.  Sides:
 
 * ``qpdf``  — concatenation without stamping (the reference);
 * ``cli``   — ``python -m skilldoc bundle FILES -o OUT`` end to end: validating
@@ -99,23 +101,26 @@ def main() -> None:
     print(f"corpus: {len(files)} files, {pages} pages, {in_size / 2**20:.1f} MiB ({corpus})")
     print(f"runs: {args.repeat} interleaved; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print()
-    print(f"{'side':6} {'wall best':>9} {'wall med':>9} {'cpu best':>9} {'peak RSS':>9} {'output':>10}"
-          f" {'vs qpdf (wall/cpu)':>19}")
+    print(f"{'side':6} {'wall best':>9} {'wall med':>9} {'cpu med':>8} {'peak RSS':>9} {'output':>19}"
+          f" {'vs qpdf: med wall':>17} {'paired med':>10} {'med cpu':>8}")
     ref = runs.get("qpdf")
     for side in sides:
         r = runs[side]
         wall = min(x["wall"] for x in r)
         med = statistics.median(x["wall"] for x in r)
-        cpu = min(x["cpu"] for x in r)
+        cpu = statistics.median(x["cpu"] for x in r)
         rss = max(x["rss"] for x in r)
         out = work / f"{side}.pdf"
         size = out.stat().st_size
         ratio = ""
         if ref and side != "qpdf":
-            ratio = (f"{wall / min(x['wall'] for x in ref):.2f}× / "
-                     f"{cpu / min(x['cpu'] for x in ref):.2f}×")
-        print(f"{side:6} {wall:8.2f}s {med:8.2f}s {cpu:8.2f}s {rss:7.0f}Mi {size / 2**20:7.1f}Mi"
-              f" ({size / in_size - 1:+.1%}) {ratio:>19}")
+            ref_med = statistics.median(x["wall"] for x in ref)
+            ref_cpu = statistics.median(x["cpu"] for x in ref)
+            # each run against the qpdf run of the same round (the same background load)
+            paired = statistics.median(x["wall"] / q["wall"] for x, q in zip(r, ref, strict=True))
+            ratio = f"{med / ref_med:16.2f}× {paired:9.2f}× {cpu / ref_cpu:7.2f}×"
+        print(f"{side:6} {wall:8.2f}s {med:8.2f}s {cpu:7.2f}s {rss:7.0f}Mi {size / 2**20:8.1f}Mi"
+              f" ({size / in_size - 1:+.1%}) {ratio}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     else:

@@ -414,7 +414,7 @@ def _raw_pdf(path: Path, contents: list[bytes], compress: bool = True) -> Path:
 
 @pytest.mark.parametrize(("name", "contents", "push", "pop"), [
     # a transformation, then a q left open: popping one level would leave the stamp shrunken and shifted
-    ("open_q", [b"0.25 0 0 0.25 200 500 cm q 0 0 100 100 re f"], 1, 2),
+    ("open_q", [b"0.25 0 0 0.25 200 500 cm q q 0 0 100 100 re f Q"], 1, 2),
     # two Q before any q (prefix underflow, net balanced): poppler would stop at the second Q
     ("early_Q", [b"Q Q q q 0 400 100 100 re f"], 3, 3),
     # an unmatched Q in the second stream of a /Contents array

@@ -24,9 +24,10 @@ content.  Decision (issue 4, "stamping must not re-parse page content"): the
 count is kept because real files need it — iText writes a ``Q`` too many
 (``pdf_mediabox_offset_mixed.pdf``: 2 ``q``, 3 ``Q`` per page) and poppler
 stops drawing at an unmatched ``Q``, so without it the stamp vanishes there —
-and it is cheap: one C-speed inflate and one regex pass per plain-Flate
-content stream (about 0.3 ms for a dense 50 KB Word/iText page, 20 µs for a
-typical 6 KB text page), no operator parsing, other filter chains skipped.
+and it is cheap: one C-speed inflate per plain-Flate content stream, and a
+regex pass only when a ``Q`` occurs (≈ 15 µs for a 6 KB text page without
+``Q``, ≈ 0.35 ms for a dense 51 KB iText form page), no operator parsing,
+other filter chains skipped; details in ``benchmarks/README.md``.
 Alternatives considered and rejected: drawing the stamp before the content
 (hidden under full-page scans), an annotation (not page content; hidden
 by "no annotations" printing), wrapping the content in a Form XObject
@@ -632,7 +633,9 @@ def _save_depths(contents: Any) -> tuple[int, int]:
     an unmatched ``Q``, and the stamp, drawn after the content, would vanish.  Others leave a ``q``
     (with a ``cm``) open at the end, and the stamp would be drawn in their coordinate system.  The
     operator tokens are reduced like brackets (every ``qQ`` pair removed, C-speed ``bytes.replace``)
-    to ``Q``×a ``q``×b: push 1 + a, pop 1 + b.
+    to ``Q``×a ``q``×b: push 1 + a, pop 1 + b.  A page without any ``Q`` byte is taken as balanced
+    (one C-speed ``in`` instead of the regex pass: most text pages; a ``q`` left open on such a page
+    keeps its state for the stamp).
 
     Only streams that zlib alone decodes are scanned (plain /FlateDecode or unfiltered: what Word,
     LibreOffice, iText and scanners write); other filter chains (ASCII85 in pure Python would
@@ -644,15 +647,10 @@ def _save_depths(contents: Any) -> tuple[int, int]:
     try:
         value = _Resolve.obj(contents)
         streams = [_Resolve.obj(v) for v in value] if isinstance(value, list) else [value]
-        tokens = []
-        for stream in streams:
-            if not isinstance(stream, StreamObject):
-                continue
-            data = _cheap_decode(stream)
-            if data is None or (b"Q" not in data and b"q" not in data):
-                continue
-            tokens.extend(_Q_TOKEN.findall(data))
-        ops = b"".join(tokens)
+        decoded = [_cheap_decode(s) if isinstance(s, StreamObject) else None for s in streams]
+        if not any(data is not None and b"Q" in data for data in decoded):
+            return 1, 1  # no Q at all (most text pages): nothing can underflow; skip the regex pass
+        ops = b"".join(b"".join(_Q_TOKEN.findall(data)) for data in decoded if data is not None)
         while b"qQ" in ops:
             ops = ops.replace(b"qQ", b"")
         a = ops.count(b"Q")
