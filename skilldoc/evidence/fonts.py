@@ -15,6 +15,13 @@ on a viewer's substitute for a non-embedded CID font.
   ``CIDFontType0`` + ``/FontFile3 /CIDFontType0C`` for CFF fonts), with a
   ``/ToUnicode`` CMap so text extraction and search work.
 
+Speed: discovery and TrueType subsets go through :mod:`.sfnt`, which reads
+only the table directory, names, character map and the needed glyphs of a
+font (≈ 1 ms for a subset of the 17 MB WenQuanYi collection, against ≈ 0.15 s
+with fontTools, which decompiles every glyph and glyph name); fontTools is
+imported only to subset a CFF-outline font.  ``fc-list`` runs only when no
+font is found on the known paths.
+
 Everything is deterministic: fixed subsetter options, fixed ``head`` dates, a
 subset tag derived from the glyph set, fixed zlib level.
 """
