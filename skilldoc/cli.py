@@ -304,6 +304,27 @@ def count(source: str, fmt: str) -> None:
             click.echo(f"{label} {value}")
 
 
+@cli.command(name="vars", context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
+@click.option("--kind", type=click.Choice(["变量", "函数", "过滤器"]), default=None, metavar="种类",
+              help="只列出一种：变量、函数或过滤器。")
+@handle_errors
+def vars_(kind: str | None) -> None:
+    """列出正文模板中可用的变量、函数（如 证明）和过滤器（如 千分位），附含义和输出示例。
+
+    \b
+    例：
+      skilldoc vars
+      skilldoc vars --kind 函数
+    """
+    from .render import describe_context
+
+    for entry in describe_context():
+        if kind and entry.kind != kind:
+            continue
+        example = f"  → {entry.example}" if entry.example else ""
+        click.echo(f"[{entry.kind}] {entry.name}：{entry.description}{example}")
+
+
 def _progress_factory() -> Callable[[int, str], Any] | None:
     """A progress callback (total, label) → context manager with update(n), for terminals only."""
     if not sys.stderr.isatty():

@@ -686,7 +686,7 @@ class _RecordingUndefined(StrictUndefined):
         elif obj is missing:
             near = _suggest(str(name), state.known_names)
             hint = f"是否想写 {_quote_list(near)}？" if near else ""
-            hint += f"可用的名称见 {DOCS_PATH}"
+            hint += "运行 skilldoc vars 查看全部可用的名称"
             state.add("render.undefined", f"未定义的名称“{name}”", hint, line=line)
         elif isinstance(obj, Mapping):
             keys = [number_text(k) if isinstance(k, int) else str(k) for k in obj]

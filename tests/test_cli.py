@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from skilldoc.cli import EXIT_INTERNAL, cli
 from skilldoc.errors import InputError
 
-COMMANDS = ["init", "check", "build", "bundle", "count"]
+COMMANDS = ["init", "check", "build", "bundle", "count", "vars"]
 
 
 def has_cjk(text: str) -> bool:
@@ -108,3 +108,16 @@ def test_init_then_refuse_to_overwrite(runner: CliRunner, tmp_path: Path) -> Non
     second = runner.invoke(cli, ["init", str(target)])
     assert second.exit_code == InputError.exit_code
     assert (target / "申报数据.xlsx").read_bytes() == before
+
+
+def test_vars_lists_every_template_name(runner: CliRunner) -> None:
+    from skilldoc.form import HEADER_FIELDS
+
+    result = runner.invoke(cli, ["vars"])
+    assert result.exit_code == 0, result.output
+    for f in HEADER_FIELDS:
+        assert f"] {f.var}：" in result.output
+    for name in ("证明", "页码", "千分位", "年度", "职业"):
+        assert f"] {name}" in result.output
+    only = runner.invoke(cli, ["vars", "--kind", "函数"])
+    assert only.exit_code == 0 and "[变量]" not in only.output and "证明" in only.output
