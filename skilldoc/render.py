@@ -36,8 +36,6 @@ from .errors import InputError, Location, Problem, Severity
 from .markup import Block, parse
 from .model import Application, EvidenceItem, Expert, Occupation, PageMap, SectionSource, YearTotal
 
-DOCS_PATH = "docs/模板与标记.md"
-
 # --- values as templates print them ----------------------------------------------
 
 
