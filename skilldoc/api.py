@@ -72,20 +72,20 @@ def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "
                  toc: bool = True, password: str | None = None, duplex: bool = False,
                  progress: Progress = None) -> Any:
     """Bundle any files into one stamped PDF with 目录 and bookmarks (``skilldoc bundle``)."""
-    from .evidence.bundle import BundleOptions, plan_bundle, write_bundle
-    from .evidence.sources import prepare_paths
+    from .evidence.bundle import BundleOptions, bundle_paths
 
     out = Path(out)
     _check_output_file(out)  # before converting anything: that can take minutes
     with tempfile.TemporaryDirectory(prefix="skilldoc-") as tmp:
-        inputs, warnings = prepare_paths([Path(f) for f in files], Path(tmp), password=password)
-        plan = plan_bundle(inputs, BundleOptions(stamp=stamp, start=start, toc=toc, duplex=duplex))
-        result = write_bundle(plan, out, progress=progress)
+        # checks every file and copies it in one pass (each PDF parsed once); all problems are
+        # still raised together before the output is replaced
+        result = bundle_paths([Path(f) for f in files], out, Path(tmp),
+                              BundleOptions(stamp=stamp, start=start, toc=toc, duplex=duplex),
+                              password=password, progress=progress)
     try:  # the writer's temp file is private (0600); the output gets the user's usual mode
         os.chmod(out, 0o666 & ~_umask())
     except OSError:
         pass
-    result.warnings[:0] = warnings
     return result
 
 

@@ -465,3 +465,113 @@ def test_bundle_command_imports_no_heavy_libraries(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
     assert len(PdfReader(out).pages) == 1 + 6 + 7
+
+
+# -- skilldoc bundle: checking and copying in one pass ---------------------------------------------
+
+ONE_PASS_FILES = [ROT, BOXES, NESTED, INTER]
+
+
+def test_one_pass_bundle_matches_the_two_pass_bundle(tmp_path: Path, monkeypatch) -> None:
+    from skilldoc.evidence import bundle as bundle_mod
+    from skilldoc.evidence import writer
+    from skilldoc.evidence.sources import prepare_paths
+
+    def no_second_parse(*args, **kwargs):
+        raise AssertionError("the writer opened a PDF that validation had already read")
+
+    one = tmp_path / "one.pdf"
+    with monkeypatch.context() as m:
+        m.setattr(writer, "PdfReader", no_second_parse)
+        result = bundle_mod.bundle_paths(ONE_PASS_FILES, one, tmp_path / "work")
+    inputs, _ = prepare_paths(ONE_PASS_FILES, tmp_path / "work2")
+    two = tmp_path / "two.pdf"
+    reference = write_bundle(plan_bundle(inputs), two)
+
+    assert result.page_map == reference.page_map == {"1": PageRange(1, 6), "2": PageRange(7, 13),
+                                                     "3": PageRange(14, 18), "4": PageRange(19, 20)}
+    assert (result.evidence_pages, result.toc_pages, result.total_pages) == (20, 1, 21)
+    a, b = PdfReader(one), PdfReader(two)
+    assert a.page_labels == b.page_labels == ["目录-1"] + [str(n) for n in range(1, 21)]
+    assert [o.title for o in a.outline] == [o.title for o in b.outline]
+    assert [a.get_destination_page_number(o) for o in a.outline] == [0, 1, 7, 14, 19]
+    for n in range(1, 21):
+        assert f"第{n}页" in squeeze(page_text(one, n + 1))
+        pa, pb = a.pages[n], b.pages[n]
+        assert (pa.mediabox, pa.cropbox, pa.get("/Rotate", 0)) == (pb.mediabox, pb.cropbox, pb.get("/Rotate", 0))
+        assert stamp_matrix(pa) == stamp_matrix(pb)
+    toc = page_text(one, 1)
+    assert "目录" in toc and "bnd_rotations" in toc and "7—13" in toc and "19—20" in toc
+    assert not re.search(r"第\s*\d+\s*页", toc)
+    # one font object for 目录 and stamps, valid file, deterministic, no temporary file left
+    assert one.read_bytes().count(b"/FontFile2") + one.read_bytes().count(b"/FontFile3") == 1
+    check = subprocess.run(["qpdf", "--check", str(one)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = tmp_path / "again.pdf"
+    bundle_mod.bundle_paths(ONE_PASS_FILES, again, tmp_path / "work3")
+    assert again.read_bytes() == one.read_bytes()
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["again.pdf", "one.pdf", "two.pdf"]
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_one_pass_reports_every_problem_together_and_keeps_the_old_output(tmp_path: Path) -> None:
+    from skilldoc.evidence.bundle import bundle_paths
+
+    html = tmp_path / "下载失败.pdf"
+    html.write_text("<!DOCTYPE html><html><body>登录</body></html>", encoding="utf-8")
+    empty = tmp_path / "空.pdf"
+    empty.write_bytes(b"")
+    out = tmp_path / "合并.pdf"
+    out.write_bytes(b"previous output")
+    with pytest.raises(EvidenceError) as info:
+        bundle_paths([ROT, html, tmp_path / "缺失.pdf", BOXES, empty, ENC], out, tmp_path / "work")
+    codes = sorted(p.code for p in info.value.problems)
+    assert codes == ["evidence.empty", "evidence.html", "evidence.missing", "evidence.password"]
+    assert out.read_bytes() == b"previous output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["下载失败.pdf", "合并.pdf", "空.pdf"]  # no temp file
+
+
+def test_one_pass_with_password_warnings_and_progress(tmp_path: Path) -> None:
+    from skilldoc.evidence.bundle import bundle_paths
+
+    calls: list[tuple] = []
+    out = tmp_path / "out.pdf"
+    files = [ENC, RES / "src_embedded_file.pdf", ROT, RES / "src_broken_xref.pdf", RES / "img_exif6.jpg"]
+    result = bundle_paths(files, out, tmp_path / "work", BundleOptions(stamp="— {n} —", start=5),
+                          password="openpassword", progress=_progress_recorder(calls))
+    assert result.page_map["1"].first == 5 and set(result.page_map) == {"1", "2", "3", "4", "5"}
+    assert [p.code for p in result.warnings] == ["evidence.attachments", "evidence.repaired"]
+    assert calls[0] == ("total", 5) and sum(n for kind, n in calls if kind == "update") == 5
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1 + result.evidence_pages
+    assert "—5—" in squeeze(page_text(out, 2))
+
+
+def test_total_and_duplex_take_the_two_pass_route(tmp_path: Path) -> None:
+    from skilldoc.evidence.bundle import bundle_paths
+
+    out = tmp_path / "total.pdf"
+    result = bundle_paths([ROT, TINY], out, tmp_path / "work", BundleOptions(stamp="{n} / {total}"))
+    assert result.evidence_pages == 9
+    assert "9/9" in squeeze(page_text(out, 10)) and "1/9" in squeeze(page_text(out, 2))
+    duplex = bundle_paths([TINY], tmp_path / "duplex.pdf", tmp_path / "work", BundleOptions(duplex=True))
+    assert duplex.blank_pages == 1  # the 目录 (1 page) is followed by a blank: evidence starts on page 3
+
+
+def _progress_recorder(calls: list[tuple]):
+    class Bar:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            calls.append(("exit", 0))
+
+        def update(self, n: int) -> None:
+            calls.append(("update", n))
+
+    def make(total: int, label: str):
+        calls.append(("total", total))
+        assert label
+        return Bar()
+
+    return make

@@ -52,8 +52,8 @@ from .writer import OutlineNode, PageLabel, StampSpec, StreamingPdfWriter
 if TYPE_CHECKING:  # pragma: no cover
     from .sources import BundleInput
 
-__all__ = ["BundleOptions", "BundlePlan", "BundleResult", "FrontMatter", "PlannedItem", "plan_bundle",
-           "write_bundle"]
+__all__ = ["BundleOptions", "BundlePlan", "BundleResult", "FrontMatter", "PlannedItem", "bundle_paths",
+           "plan_bundle", "write_bundle"]
 
 Progress = Callable[[int, str], Any] | None
 
@@ -222,14 +222,16 @@ def _toc_page_count(layout: Any) -> int:
     return int(layout.pages)
 
 
-def _write_toc(w: StreamingPdfWriter, layout: Any) -> tuple[list[int], int]:
+def _write_toc(w: StreamingPdfWriter, layout: Any, font_ref: int | None = None) -> tuple[list[int], int]:
     """The 目录 pages straight from the layout (one font object, one resources object).
 
-    Returns the page object numbers and the font object (reused for the stamps when it covers them).
+    ``font_ref``: ``layout.font`` already written.  Returns the page object numbers and the
+    font object (reused for the stamps when it covers them).
     """
     from .toc import A4, FONT_RESOURCE, page_content
 
-    font_ref = w.add_object(layout.font.pdf_object())
+    if font_ref is None:
+        font_ref = w.add_object(layout.font.pdf_object())
     resources = w.alloc()
     w.write_raw(resources, b"<</Font<<%s %d 0 R>>/ProcSet[/PDF/Text]>>" % (FONT_RESOURCE.encode("ascii"), font_ref))
     nums = []
@@ -312,13 +314,20 @@ class _Layout:
 def write_bundle(plan: BundlePlan, out: Path, *, front: FrontMatter | None = None,
                  progress: Progress = None) -> BundleResult:
     """Write the bundle to ``out`` (temporary file, then moved into place)."""
-    out = Path(out)
+    return _write_atomically(Path(out), lambda fh, target: _write(plan, fh, target, front, progress))
+
+
+def _write_atomically(out: Path, write: Callable[[Any, Path], BundleResult]) -> BundleResult:
+    """Run ``write(fh, out)`` into a temporary file next to ``out``; move it into place when it returns.
+
+    Whatever ``write`` raises leaves an existing ``out`` untouched and no temporary file behind.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            result = _write(plan, fh, out, front, progress)
+            result = write(fh, out)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp files are private (0600); outputs get the usual mode
         os.replace(tmp, out)
     except OSError as exc:
@@ -427,13 +436,13 @@ def _spec(font: _Font, font_ref: int, text: str, align: str) -> StampSpec:
 
 
 def _copy(w: StreamingPdfWriter, pdf: Path, password: str | None, specs: list[StampSpec] | None,
-          *, code: str | None, origin: Path | None = None) -> list[int]:
-    if not pdf.is_file():
+          *, code: str | None, origin: Path | None = None, reader: Any = None) -> list[int]:
+    if reader is None and not pdf.is_file():
         raise EvidenceError(problems=[Problem(
             "合并时找不到该文件（检查之后被移动或删除了）", Location(str(origin or pdf), item=code),
             hint="把文件放回原处后重试", code="bundle.missing")])
     try:
-        return w.copy_pages(pdf, password, specs)
+        return w.copy_pages(pdf, password, specs, reader=reader)
     except (OSError, EvidenceError, OutputError):
         raise
     except Exception as exc:  # pypdf errors on a file that passed validation
@@ -441,3 +450,128 @@ def _copy(w: StreamingPdfWriter, pdf: Path, password: str | None, specs: list[St
             f"合并时无法读取该 PDF：{exc}", Location(str(origin or pdf), item=code),
             hint="用 PDF 阅读器打开并另存为新的 PDF 后重试", severity=Severity.ERROR,
             code="bundle.read")]) from None
+
+
+# -- skilldoc bundle: checking and copying in one pass ------------------------------
+
+
+def bundle_paths(paths: Sequence[Path], out: Path, workdir: Path, options: BundleOptions = BundleOptions(),
+                 *, password: str | None = None, progress: Progress = None) -> BundleResult:
+    """``skilldoc bundle FILE...``: check every file and bundle them into ``out``.
+
+    Each PDF is parsed once: the reader that checked it (:func:`.sources.stream_paths`) is the
+    one its pages are copied from, straight into the temporary output file; the 目录 objects are
+    written last (first in page order: the page tree is written at the end), with a font subset
+    made beforehand from the file names, so its page ranges come from the pages actually copied.
+    Every problem of every file is still reported together and nothing replaces ``out``
+    unless all files are fine.  Stamp formats with ``{total}`` and duplex layouts need every page
+    count before the first page is stamped: they take the two-pass route
+    (:func:`.sources.prepare_paths`, :func:`plan_bundle`, :func:`write_bundle`), as does a file
+    name the font cannot draw (that route reports it).
+
+    ``BundleResult.warnings`` holds the files' warnings too.
+    """
+    _check_options(options)
+    paths = [Path(p) for p in paths]
+    font = _one_pass_font(paths, options)
+    if font is None:
+        from .sources import prepare_paths
+
+        inputs, warnings = prepare_paths(paths, workdir, password=password)
+        result = write_bundle(plan_bundle(inputs, options), out, progress=progress)
+        result.warnings[:0] = warnings
+        return result
+    return _write_atomically(Path(out), lambda fh, target: _write_one_pass(
+        paths, workdir, options, password, font, fh, target, progress))
+
+
+def _one_pass_font(paths: Sequence[Path], options: BundleOptions) -> Any:
+    """The one font subset for 目录 and stamps, made before any page count is known; None: two passes."""
+    if options.duplex or options.item_starts_odd or "{total}" in options.stamp:
+        return None
+    from .fonts import STAMP_CHARS, GlyphMissing, embedded_font
+    from .toc import TocEntry, toc_text
+
+    text = "".join(_stamp_texts(options, 0)) + STAMP_CHARS + "0123456789—"
+    if options.toc:
+        text += toc_text([TocEntry("", str(i), p.stem, "") for i, p in enumerate(paths, start=1)], TOC_TITLE)
+    try:
+        return embedded_font(text)
+    except GlyphMissing:
+        return None
+
+
+def _write_one_pass(paths: Sequence[Path], workdir: Path, options: BundleOptions, password: str | None,
+                    font: Any, fh: Any, out: Path, progress: Progress) -> BundleResult:
+    from ..errors import errors_in
+    from .sources import raise_problems, stream_paths
+
+    w = StreamingPdfWriter(fh)
+    font_ref = w.add_object(font.pdf_object())
+    stamp_font = _Font([], reuse=font)
+    problems: list[Problem] = []
+    failed = False
+    inputs: list[Any] = []
+    items: list[PlannedItem] = []
+    page_map: dict[str, PageRange] = {}
+    number = options.start
+    ctx = progress(len(paths), "正在检查并合并文件") if progress is not None else None
+    bar = ctx.__enter__() if ctx is not None else None
+    try:
+        for bi, found, reader in stream_paths(paths, workdir, password):
+            problems.extend(found)
+            failed = failed or bi is None or bool(errors_in(found))
+            if failed:  # keep checking the other files, stop copying: nothing will be kept
+                if reader is not None:
+                    reader.close()
+            else:
+                sf = bi.files[0]
+                specs = [_spec(stamp_font, font_ref, format_stamp(options.stamp, number + i, 0), "center")
+                         for i in range(sf.pages)]
+                try:
+                    nums = _copy(w, Path(sf.pdf), sf.password, specs, code=bi.code, origin=sf.origin,
+                                 reader=reader)
+                except EvidenceError as exc:
+                    problems.extend(exc.problems)
+                    failed = True
+                    nums = []
+                if not failed and len(nums) != sf.pages:
+                    problems.append(Problem(
+                        f"文件页数与检查时不同（检查时 {sf.pages} 页，合并时 {len(nums)} 页）",
+                        Location(str(sf.origin), item=bi.code), hint="合并期间请勿修改证明材料文件后重试",
+                        code="bundle.pages_changed"))
+                    failed = True
+                if not failed:
+                    pr = PageRange(number, number + len(nums) - 1)
+                    items.append(PlannedItem(bi, pr, 0, number - options.start))
+                    inputs.append(bi)
+                    page_map[bi.code] = pr
+                    number += len(nums)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if ctx is not None:
+            ctx.__exit__(None, None, None)
+    raise_problems(problems)  # all of them together; the temporary file is then removed
+
+    evidence_pages = number - options.start
+    plan = BundlePlan(tuple(inputs), options, page_map, evidence_pages, 0, tuple(items))
+    labels = _Layout(False)
+    outline: list[OutlineNode] = []
+    toc_pages = 0
+    if options.toc and items:
+        from .toc import layout_toc
+
+        layout = layout_toc(toc_entries(plan), title=TOC_TITLE, font=font)
+        toc_nums, _ = _write_toc(w, layout, font_ref if layout.font is font else None)
+        toc_pages = len(toc_nums)
+        del w.pages[-toc_pages:]
+        w.pages[:0] = toc_nums  # the 目录 comes first in page order, whatever the file order
+        labels.labels.extend(("D", TOC_LABEL_PREFIX, i + 1) for i in range(toc_pages))
+        outline.append(OutlineNode(TOC_TITLE, 0))
+    for it in items:
+        bi = it.input
+        outline.append(OutlineNode(f"{bi.code} {bi.title}" if bi.title else str(bi.code), toc_pages + it.offset))
+    labels.labels.extend(("D", "", options.start + i) for i in range(evidence_pages))
+    w.finish(outline, labels.ranges())
+    return BundleResult(out, page_map, evidence_pages, toc_pages, 0, 0, 0, list(problems), labels.count)

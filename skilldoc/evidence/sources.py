@@ -295,9 +295,17 @@ def _hash_file(path: Path, salt: str) -> str:
 
 
 class _Preparer:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, keep_readers: bool = False) -> None:
         self.workdir = Path(workdir)
         self.cache = _Cache(self.workdir)
+        # keep_readers: the validated (open, decrypted) reader of a PDF used in place is handed
+        # over through take_reader(), so a caller copying the file right away does not parse it again
+        self.keep_readers = keep_readers
+        self._reader: PdfReader | None = None
+
+    def take_reader(self) -> PdfReader | None:
+        reader, self._reader = self._reader, None
+        return reader
 
     def file(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
         """Check one file; the SourceFile (None on error) and its problems (errors and warnings)."""
@@ -403,6 +411,8 @@ class _Preparer:
                 f"如果附件本身也是证明材料，请用 PDF 阅读器把它另存出来，{ctx.add_hint}",
                 "evidence.attachments", Severity.WARNING))
         if not repaired:
+            if self.keep_readers:
+                self._reader = facts.reader
             return SourceFile(path, path, facts.pages, "pdf", facts.password, ()), problems
         try:
             copy = self._repaired_copy(path, facts.reader)
@@ -651,6 +661,14 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
     return inputs, problems
 
 
+def _path_context(path: Path, password: str | None) -> _Context:
+    """Messages for a file given on the ``skilldoc bundle`` command line."""
+    return _Context(display=str(path), item=None, password=password,
+                    password_hint="用 --password 提供该 PDF 的打开密码",
+                    missing_hint="检查文件路径是否写对",
+                    output="合并后的 PDF", add_hint="作为单独的文件一并列出")
+
+
 def prepare_paths(paths: Sequence[Path], workdir: Path,
                   password: str | None = None) -> tuple[list[BundleInput], list[Problem]]:
     """``skilldoc bundle FILE...``: one input per file, coded "1", "2", …, titled by the file's stem.
@@ -663,16 +681,38 @@ def prepare_paths(paths: Sequence[Path], workdir: Path,
     problems: list[Problem] = []
     for index, path in enumerate(paths, start=1):
         path = Path(path)
-        ctx = _Context(display=str(path), item=None, password=password,
-                       password_hint="用 --password 提供该 PDF 的打开密码",
-                       missing_hint="检查文件路径是否写对",
-                       output="合并后的 PDF", add_hint="作为单独的文件一并列出")
+        ctx = _path_context(path, password)
         source, found = preparer.file(path, ctx)
         problems.extend(found)
         if source is not None:
             inputs.append(BundleInput(str(index), path.stem, "", (source,), source.pages))
     _raise_if_errors(problems)
     return inputs, problems
+
+
+def stream_paths(paths: Sequence[Path], workdir: Path, password: str | None = None,
+                 ) -> Iterator[tuple[BundleInput | None, list[Problem], PdfReader | None]]:
+    """:func:`prepare_paths` one file at a time, for a caller that copies each file right away.
+
+    Yields, per path: the input (``None`` when the file has an error), the file's problems
+    (errors and warnings), and — for a PDF used in place — the reader validation opened
+    (decrypted, page tree read), which the caller must close.  Nothing is raised here: the
+    caller collects the problems and raises them all together (:func:`raise_problems`)
+    before it replaces any output.
+    """
+    preparer = _Preparer(workdir, keep_readers=True)
+    for index, path in enumerate(paths, start=1):
+        path = Path(path)
+        ctx = _path_context(path, password)
+        source, found = preparer.file(path, ctx)
+        reader = preparer.take_reader()
+        bi = BundleInput(str(index), path.stem, "", (source,), source.pages) if source is not None else None
+        yield bi, found, reader
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    """Raise the errors among ``problems`` (with the warnings) as :func:`prepare_paths` does; else nothing."""
+    _raise_if_errors(problems)
 
 
 __all__ = [
@@ -686,5 +726,7 @@ __all__ = [
     "display_path",
     "prepare_inputs",
     "prepare_paths",
+    "raise_problems",
     "sniff",
+    "stream_paths",
 ]

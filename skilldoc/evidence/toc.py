@@ -49,6 +49,7 @@ __all__ = [
     "layout_toc",
     "render_toc",
     "page_content",
+    "toc_text",
     "wrap_text",
     "FONT_RESOURCE",
 ]
@@ -234,6 +235,11 @@ def _all_text(entries: Sequence[TocEntry], title: str) -> str:
     return "".join([title, CONTINUED, *HEADERS, *parts, *(e.code + e.title + e.pages for e in entries)])
 
 
+def toc_text(entries: Sequence[TocEntry], title: str = "目录") -> str:
+    """Every character the 目录 of ``entries`` draws (for a font made before the layout)."""
+    return _all_text(entries, title)
+
+
 def _attribute(err: GlyphMissing, entries: Sequence[TocEntry], title: str) -> GlyphMissing:
     """``err`` with each missing character located at the 编号 of the entries that contain it."""
     src = err.source or find_cjk_font()
@@ -262,6 +268,7 @@ def layout_toc(
     part_order: Sequence[str] | None = None,
     source: FontSource | None = None,
     extra_chars: str = "",
+    font: EmbeddedFont | None = None,
 ) -> TocLayout:
     """Measure and paginate the 目录 for ``entries``.
 
@@ -273,10 +280,13 @@ def layout_toc(
     ``extra_chars`` go into ``layout.font`` too (the bundle's page stamps, so
     one font subset serves the 目录 and every stamp); when the font cannot
     draw them they are left out and the caller makes its own subset.
+    ``font``: a subset made beforehand (it must cover :func:`toc_text`; else a
+    new one is made as without it).
     """
     text = _all_text(entries, title)
-    font = None
-    if extra_chars:
+    if font is not None and not font.covers(text):
+        font = None
+    if font is None and extra_chars:
         try:
             font = embedded_font(text + extra_chars, source)
         except GlyphMissing:

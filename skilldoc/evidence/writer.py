@@ -250,17 +250,24 @@ class StreamingPdfWriter:
 
     # -- copying pages from an input ------------------------------------
     def copy_pages(self, path: Path, password: str | None = None,
-                   stamps: Sequence[StampSpec | None] | None = None) -> list[int]:
+                   stamps: Sequence[StampSpec | None] | None = None,
+                   reader: PdfReader | None = None) -> list[int]:
         """Copy every page of ``path`` (in order), stamping page i with ``stamps[i]``.
 
-        Returns the output page object numbers (also appended to ``self.pages``).
+        ``reader``: ``path`` already opened (and decrypted) by validation, so its page tree is
+        not parsed twice; it is switched to lenient parsing, as a reader opened here would be,
+        and closed like one.  Returns the output page object numbers (also appended to
+        ``self.pages``).
         """
         with warnings.catch_warnings(), _quiet_pypdf():
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            validated = reader is not None
+            if reader is None:
+                reader = PdfReader(path, strict=False)
+            reader.strict = False
             ser = _Serializer(self, reader)
             try:
-                if reader.is_encrypted:
+                if not validated and reader.is_encrypted:
                     reader.decrypt(password or "")
                 pages = list(reader.pages)
                 # pre-assign page numbers so links and annotation /P resolve to the copies
