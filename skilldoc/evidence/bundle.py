@@ -10,6 +10,11 @@ Two steps, so the page map exists before anything is written:
   :mod:`skilldoc.evidence.writer`; writes to a temporary file in the target
   folder and moves it into place only when complete.
 
+``skilldoc bundle`` uses :func:`bundle_paths` instead: checking and copying in
+one pass (the reader that checked a PDF is the one its pages are copied from),
+the 目录 written last but first in page order; every problem is still reported
+together before the output is replaced.
+
 Physical page order: front matter (its own page labels), 目录 (unnumbered,
 labelled "目录-1" …), evidence (labelled and stamped with its continuous number).
 With ``duplex=True`` every part — and with ``item_starts_odd`` every item —

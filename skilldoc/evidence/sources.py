@@ -1,7 +1,10 @@
 """Evidence files → validated PDFs the bundle writer can read pages from.
 
-Every file of every item is checked before anything is written, and all
-problems are reported together (one :class:`EvidenceError`).  What each kind
+Every file of every item is checked, and all problems are reported together
+(one :class:`EvidenceError`) before any output is replaced: by
+:func:`prepare_inputs`/:func:`prepare_paths` before the bundle is planned, or,
+for ``skilldoc bundle``, by :func:`stream_paths` file by file while the bundle
+writer copies each checked file into its temporary file (each PDF parsed once).  What each kind
 becomes:
 
 - **PDF**: used in place (``SourceFile.pdf`` is the user's file, never
