@@ -279,6 +279,29 @@ def test_failed_write_leaves_previous_output(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["证明材料.pdf"]
 
 
+def test_unwritable_destination_is_an_output_error(tmp_path: Path) -> None:
+    from skilldoc.errors import OutputError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_bytes(b"x")
+    plan = plan_bundle([item("E01", "旋转页面", "", ROT)])
+    with pytest.raises(OutputError) as caught:
+        write_bundle(plan, blocker / "sub" / "证明材料.pdf")  # the parent folder cannot be created
+    assert "无法写入" in str(caught.value)
+
+
+def test_summary_names_a_single_page_once(tmp_path: Path) -> None:
+    one = tmp_path / "one.pdf"
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with one.open("wb") as fh:
+        writer.write(fh)
+    result = write_bundle(plan_bundle([item("E01", "单页", "", one)]), tmp_path / "out.pdf")
+    assert "（第 1 页）" in result.summary() and "1—1" not in result.summary()
+
+
 def test_stamp_formats_start_and_total(tmp_path: Path) -> None:
     out = tmp_path / "b.pdf"
     inputs = [item("1", "rot", "", ROT), item("2", "tiny", "", TINY)]

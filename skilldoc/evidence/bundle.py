@@ -138,7 +138,8 @@ class BundleResult:
             parts.append(f"目录 {self.toc_pages} 页")
         if self.evidence_pages:
             first = min((r.first for r in self.page_map.values()), default=1)
-            parts.append(f"证明材料 {self.evidence_pages} 页（第 {first}—{first + self.evidence_pages - 1} 页）")
+            stamped = PageRange(first, first + self.evidence_pages - 1)
+            parts.append(f"证明材料 {self.evidence_pages} 页（第 {stamped} 页）")
         if self.blank_pages:
             parts.append(f"插入空白页 {self.blank_pages} 页")
         body = "，".join(parts) if parts else "无页面"
@@ -327,21 +328,24 @@ def _write_atomically(out: Path, write: Callable[[Any, Path], BundleResult]) -> 
 
     Whatever ``write`` raises leaves an existing ``out`` untouched and no temporary file behind.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
+        tmp = Path(tmp_name)
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             result = write(fh, out)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp files are private (0600); outputs get the usual mode
         os.replace(tmp, out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise OutputError(problems=[Problem(f"无法写入 {out}：{exc.strerror or exc}", Location(str(out)),
                                             hint="检查文件夹是否存在、是否有写权限，文件是否正被其他程序打开",
                                             code="output.write")]) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
     result.size = out.stat().st_size
     return result
