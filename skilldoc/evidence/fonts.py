@@ -38,7 +38,7 @@ import subprocess
 import threading
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -282,16 +282,12 @@ def _discover(explicit: str | None, env: str | None) -> FontSource:
     if env:
         return _explicit_source(env, f"环境变量 {FONT_ENV} ")
     cff_fallback: FontSource | None = None
-    for path in _known_paths():
-        if not path.is_file():
-            continue
-        src = _probe(path)
-        if src is None:
-            continue
-        if src.outline == "glyf":
-            return src
-        cff_fallback = cff_fallback or src
-    for path in _fc_list():
+
+    def candidates() -> Iterator[Path]:
+        yield from (path for path in _known_paths() if path.is_file())
+        yield from _fc_list()  # runs only when no known path has a glyf font
+
+    for path in candidates():
         src = _probe(path)
         if src is None:
             continue

@@ -78,6 +78,8 @@ DROP_KEYS = frozenset({"/JavaScript", "/AA", "/OpenAction"})
 ACTION_KEYS = frozenset({"/A", "/Next"})
 #: Action types dropped from the bundle.
 DROP_ACTIONS = frozenset({"/Launch", "/JavaScript", "/ImportData", "/Rendition", "/SubmitForm"})
+# page keys write_page writes itself (resolved, inherited or rewritten), never copied as they are
+_PAGE_KEYS_REWRITTEN = frozenset({"/Parent", "/Contents", "/Resources", "/Rotate", "/MediaBox", "/CropBox"})
 
 _NAME_CACHE: dict[str, bytes] = {}
 _ESCAPES = {ord("\\"): b"\\\\", ord("("): b"\\(", ord(")"): b"\\)", ord("\r"): b"\\r"}
@@ -487,7 +489,7 @@ class _Serializer:
             obj.write_to_stream(buf)
             out.append(buf.getvalue())
 
-    def _dict_items(self, obj: dict, out: list[bytes], skip: Iterable[str] = ()) -> None:
+    def _dict_items(self, obj: dict, out: list[bytes], skip: Iterable[str] | frozenset[str] = ()) -> None:
         for key, val in obj.items():
             if key in DROP_KEYS or key in skip:
                 continue
@@ -511,17 +513,7 @@ class _Serializer:
         media = Box.from_array(_resolve_array(page.get("/MediaBox")))
         crop = Box.from_array(_resolve_array(page.get("/CropBox")))
         rotation = normalise_rotation(_Resolve.obj(page.get("/Rotate", 0)))
-        for key, val in page.items():
-            if key in ("/Parent", "/Contents", "/Resources", "/Rotate", "/MediaBox", "/CropBox"):
-                continue
-            if key in DROP_KEYS:
-                continue
-            if key in ACTION_KEYS and self._dropped_action(val):
-                continue
-            out.append(_name(key))
-            if _needs_space(val):
-                out.append(b" ")
-            self.value(val, out)
+        self._dict_items(page, out, skip=_PAGE_KEYS_REWRITTEN)
         if media is None:
             media = crop or Box(0, 0, 612, 792)
         out.append(b"/MediaBox[%s %s %s %s]" % tuple(_float(v) for v in (media.x0, media.y0, media.x1, media.y1)))
