@@ -148,8 +148,11 @@ class Prepared:
 
 def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex: bool = False,
             odd_items: bool = False, stamp: str | None = None, start: int = 1,
-            standards: Sequence[str | Path] = ("national",)) -> Prepared:
-    """Load, validate evidence, plan the bundle, render the sections and run every check."""
+            standards: Sequence[str | Path] = ("national",), toc: bool = True) -> Prepared:
+    """Load, validate evidence, plan the bundle, render the sections and run every check.
+
+    ``toc=False`` plans without laying out the 目录 (it needs a CJK font; the page map does not).
+    """
     from .checks.engine import run_checks
     from .evidence.bundle import BundleOptions, plan_bundle
     from .evidence.sources import prepare_inputs
@@ -168,7 +171,7 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
     try:
         inputs, ev_warnings = prepare_inputs(items, workdir)
         evidence_problems.extend(ev_warnings)
-        options = BundleOptions(duplex=duplex, item_starts_odd=duplex and odd_items, start=start,
+        options = BundleOptions(duplex=duplex, item_starts_odd=duplex and odd_items, start=start, toc=toc,
                                 **({"stamp": stamp} if stamp else {}))
         plan = plan_bundle(inputs, options)
         page_map = plan.page_map
@@ -198,7 +201,7 @@ def check(directory: Path, *, limit: int | None = None,
           standards: Sequence[str | Path] = ("national",)) -> Any:
     """Run every check and return the report (raises only when inputs cannot be read)."""
     with _workdir(None) as workdir:
-        return prepare(directory, workdir, limit=limit, standards=standards).report
+        return prepare(directory, workdir, limit=limit, standards=standards, toc=False).report
 
 
 # --- build -------------------------------------------------------------------------

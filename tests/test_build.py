@@ -233,3 +233,12 @@ def test_duplex_odd_items_and_custom_stamp(built: tuple[Path, api.BuildResult, d
     assert first.rstrip().endswith("— 5 —")
     texts = section_text(out / "申报书.docx")
     assert "第5页" in "".join(texts.values())
+
+
+def test_check_needs_no_cjk_font(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check writes no PDF, so a missing font (needed only for the 目录 and stamps) must not stop it."""
+    monkeypatch.setenv("SKILLDOC_FONT", str(sample_dir / "no-such-font.ttf"))
+    result = CliRunner().invoke(cli, ["check", str(sample_dir)])
+    assert result.exit_code == 0, result.output
+    built = CliRunner().invoke(cli, ["build", str(sample_dir)])
+    assert built.exit_code == 6 and "SKILLDOC_FONT" in built.output
