@@ -63,6 +63,7 @@ def section_starter(section: form.Section) -> str:
     {{{{ {example_var} }}}}、{{{{ {teachers} }}}} 人、{{{{ {value} }}}} 万元
   引用证明材料（编号见工作簿“证明材料”表），生成时换成证明材料中的页码：
     {{{{ 证明("E01") }}}}
+  全部可用的变量、函数和过滤器：在命令行运行 skilldoc vars
 #}}
 {{{{ {example_var} }}}}（请在此撰写“{section.name}”部分的正文，并删除本括号内的提示。）
 """
