@@ -92,15 +92,17 @@ def _install_chinese_click_messages() -> None:
             module.ngettext = _zh_n  # type: ignore[attr-defined]
     import click.formatting
 
-    click.formatting.term_len = _display_width  # type: ignore[attr-defined]  # align Chinese metavars
+    click.formatting.term_len = _display_width  # align Chinese metavars
 
 
-def _display_width(text: str) -> int:
-    """Terminal columns: Chinese characters take two (click counts one, misaligning help tables)."""
+def _display_width(x: str) -> int:
+    """Terminal columns: Chinese characters take two (click counts one, misaligning help tables).
+
+    Replaces ``click.formatting.term_len``, so the parameter keeps click's name.
+    """
     import unicodedata
 
-    text = click.unstyle(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in click.unstyle(x))
 
 
 _install_chinese_click_messages()

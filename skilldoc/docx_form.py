@@ -49,6 +49,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, Twips
+from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -362,7 +363,7 @@ def _add_page_field(paragraph: DocxParagraph) -> None:
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
             r.append(instr)
-        else:
+        elif text is not None:
             r.add_t(text)
     paragraph.add_run(" —")
 
@@ -845,7 +846,7 @@ class _Writer:
     def build_table(self, app: Application, sections: Sequence[RenderedSection]) -> Any:
         tbl = _tbl(GRID, self.style_ids["申报书表格"])
         self.tbl = tbl
-        self._table_obj = _TableParent(tbl, self.document)
+        self._table_obj = DocxTable(tbl, self.document)
         header = app.header
         where = Location(LAYOUT.workbook, sheet=LAYOUT.sheets["header"])
 
@@ -1052,7 +1053,7 @@ class _Writer:
         grid = [col_w] * ncols
         tbl = _tbl(grid, self.style_ids["申报书表格"])
         cell._tc.append(tbl)
-        parent = _TableParent(tbl, self.document)
+        parent = DocxTable(tbl, self.document)
         for r, row in enumerate(table.rows):
             is_header = table.header and r == 0
             tr = _tr(min_height=None, cant_split=True, header=False)
@@ -1068,18 +1069,6 @@ class _Writer:
                 p = self.para(sub, "正文表格文字", runs)
                 if is_header:
                     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-class _TableParent:
-    """The minimal parent python-docx cells need (``.part`` for styles)."""
-
-    def __init__(self, tbl: Any, document: Any) -> None:
-        self._tbl = tbl
-        self.part = document.part
-
-    @property
-    def table(self) -> _TableParent:
-        return self
 
 
 def _years(app: Application) -> list[int]:

@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .. import form, values
 from ..errors import Location, Problem, Severity, errors_in, warnings_in
 from ..form import HEADER_BY_KEY, LAYOUT, FieldType, Section
+from ..markup import Block, plain_text
 from ..model import Application, PageMap, SectionSource
 from . import standards as std
 from .wordcount import Counts, count_text
@@ -40,13 +41,26 @@ NEAR_LIMIT = Decimal("0.95")  # ≥95% of the limit is a warning
 
 
 class RenderedSection(Protocol):
-    """What the renderer (:mod:`skilldoc.render`) hands over for one section."""
+    """What the renderer hands over for one section; :class:`skilldoc.render.RenderedSection` is one.
 
-    section: Section
-    source: Path
-    text: str
-    blocks: Any
-    cited: tuple[str, ...]
+    Read-only properties, so the renderer's frozen dataclass satisfies it (importing
+    :mod:`skilldoc.render` here would pull jinja2 into every check).
+    """
+
+    @property
+    def section(self) -> Section: ...
+
+    @property
+    def source(self) -> Path: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def blocks(self) -> Sequence[Block]: ...
+
+    @property
+    def cited(self) -> tuple[str, ...]: ...
 
 
 @dataclass
@@ -122,7 +136,7 @@ def run_checks(
     page_map: PageMap | None = None,
     evidence_problems: Sequence[Problem] = (),
     limit: int | None = 3000,
-    standards: Sequence[str] = ("national",),
+    standards: Sequence[str | Path] = ("national",),
 ) -> CheckReport:
     """Run every check; ``limit`` None means each section's own limit from the form spec."""
     report = CheckReport(limit=limit or form.SECTIONS[0].limit)
@@ -153,30 +167,13 @@ def run_checks(
 
 def section_plain_text(rendered: RenderedSection) -> str:
     """The section as it will appear in the DOCX (markup removed), for counting."""
-    from .. import markup
-
-    blocks = getattr(rendered, "blocks", None)
-    plain = getattr(markup, "plain_text", None)
-    if blocks is not None and plain is not None:
-        return str(plain(tuple(blocks)))
-    if blocks:
-        return "\n".join(_block_text(b) for b in blocks)
-    return rendered.text
-
-
-def _block_text(block: Any) -> str:
-    from ..markup import runs_text
-
-    rows = getattr(block, "rows", None)
-    if rows is not None:
-        return "\n".join("\t".join(runs_text(cell) for cell in row) for row in rows)
-    return runs_text(block.runs)
+    return plain_text(tuple(rendered.blocks))
 
 
 def count_section(rendered: RenderedSection, limit: int | None) -> SectionCount:
     counts = count_text(section_plain_text(rendered))
     return SectionCount(rendered.section, counts, limit or rendered.section.limit,
-                        getattr(rendered, "source", None), tuple(getattr(rendered, "cited", ()) or ()))
+                        rendered.source, tuple(rendered.cited))
 
 
 def _section_loc(sc: SectionCount) -> Location:

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvidenceError, InputError, Location, OutputError, Problem, Severity
 from ..model import PageRange
-from .stamp import FONT_SIZE, Box, format_stamp, place_stamp, stamp_content
+from .stamp import FONT_SIZE, Align, Box, format_stamp, place_stamp, stamp_content
 from .writer import OutlineNode, PageLabel, StampSpec, StreamingPdfWriter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -387,7 +387,10 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
         layout.pad_to_odd_start(w)
         toc_font = plan.toc_layout.font if toc_font_ref is not None else None
         font = _Font(_stamp_texts(options, plan.last_number), reuse=toc_font)
-        font_ref = toc_font_ref if font.font is toc_font else w.add_object(font.font.pdf_object())
+        if toc_font_ref is not None and font.font is toc_font:
+            font_ref = toc_font_ref
+        else:
+            font_ref = w.add_object(font.font.pdf_object())
         parts: dict[str, OutlineNode] = {}
         ctx = progress(plan.evidence_pages, "正在合并证明材料") if progress is not None else None
         bar = ctx.__enter__() if ctx is not None else None
@@ -407,10 +410,10 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
                     outline.append(node)
                 number = item.pages.first
                 for sf in bi.files:
-                    specs = []
+                    specs: list[StampSpec] = []
                     for _ in range(sf.pages):
                         physical = layout.count + len(specs) + 1
-                        align = ("right" if physical % 2 else "left") if options.duplex else "center"
+                        align: Align = ("right" if physical % 2 else "left") if options.duplex else "center"
                         text = format_stamp(options.stamp, number, plan.last_number)
                         specs.append(_spec(font, font_ref, text, align))
                         number += 1
@@ -434,12 +437,12 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
                         0, warnings, layout.count)
 
 
-def _spec(font: _Font, font_ref: int, text: str, align: str) -> StampSpec:
+def _spec(font: _Font, font_ref: int, text: str, align: Align) -> StampSpec:
     encoded = font.encode(text)
     width = font.width(text)
 
     def content(box: Box, rotation: int, font_name: str) -> bytes:
-        return stamp_content(place_stamp(box, rotation, width, align=align), font_name, encoded)  # type: ignore[arg-type]
+        return stamp_content(place_stamp(box, rotation, width, align=align), font_name, encoded)
 
     return StampSpec(font_ref, content)
 
@@ -530,7 +533,7 @@ def _write_one_pass(paths: Sequence[Path], workdir: Path, options: BundleOptions
         for bi, found, reader in stream_paths(paths, workdir, password):
             problems.extend(found)
             failed = failed or bi is None or bool(errors_in(found))
-            if failed:  # keep checking the other files, stop copying: nothing will be kept
+            if failed or bi is None:  # keep checking the other files, stop copying: nothing will be kept
                 if reader is not None:
                     reader.close()
             else:

@@ -38,7 +38,7 @@ import subprocess
 import threading
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -90,7 +90,7 @@ def _invisible(ch: str) -> bool:
     return ch in _LAYOUT_CHARS or unicodedata.category(ch) == "Cf"
 
 
-def _glyph_char(ch: str, cmap: dict[int, str]) -> str | None:
+def _glyph_char(ch: str, cmap: Container[int]) -> str | None:
     """The character whose glyph draws ``ch`` in a font with ``cmap`` (``None``: no glyph)."""
     if ord(ch) in cmap:
         return ch

@@ -48,15 +48,18 @@ def face_count(path: Path) -> int:
     return 1
 
 
-def _u16(buf: bytes | mmap.mmap, pos: int) -> int:
+_Buffer = bytes | bytearray | mmap.mmap  # what the readers below slice
+
+
+def _u16(buf: _Buffer, pos: int) -> int:
     return int.from_bytes(buf[pos:pos + 2], "big")
 
 
-def _s16(buf: bytes | mmap.mmap, pos: int) -> int:
+def _s16(buf: _Buffer, pos: int) -> int:
     return int.from_bytes(buf[pos:pos + 2], "big", signed=True)
 
 
-def _u32(buf: bytes | mmap.mmap, pos: int) -> int:
+def _u32(buf: _Buffer, pos: int) -> int:
     return int.from_bytes(buf[pos:pos + 4], "big")
 
 
@@ -118,8 +121,7 @@ class CharMap:
             ids = _big_endian("H", data[off + 10:off + 10 + 2 * count])
             self._dense = {first + i: g for i, g in enumerate(ids) if g}
         elif fmt == 0:
-            ids = data[off + 6:off + 6 + 256]
-            self._dense = {i: g for i, g in enumerate(ids) if g}
+            self._dense = {i: g for i, g in enumerate(data[off + 6:off + 6 + 256]) if g}
         else:
             return False
         self._format = fmt

@@ -23,8 +23,9 @@ turned r degrees clockwise, so:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Align = Literal["center", "left", "right"]
 
@@ -55,10 +56,12 @@ class Box:
         return self.y1 - self.y0
 
     @classmethod
-    def from_array(cls, values: object) -> Box | None:
-        """A normalised box from a PDF rectangle [a b c d]; None if unusable."""
+    def from_array(cls, values: Iterable[Any] | None) -> Box | None:
+        """A normalised box from a PDF rectangle [a b c d]; None if missing or unusable."""
+        if values is None:
+            return None
         try:
-            a, b, c, d = (float(v) for v in values)  # type: ignore[union-attr]
+            a, b, c, d = (float(v) for v in values)
         except (TypeError, ValueError):
             return None
         if not all(math.isfinite(v) for v in (a, b, c, d)):
@@ -79,10 +82,10 @@ def visible_box(mediabox: Box | None, cropbox: Box | None) -> Box:
     return box
 
 
-def normalise_rotation(value: object) -> int:
+def normalise_rotation(value: Any) -> int:
     """/Rotate as 0, 90, 180 or 270 (360 → 0, -90 → 270, junk → 0, 45 → nearest multiple)."""
     try:
-        degrees = float(value)  # type: ignore[arg-type]
+        degrees = float(value)
     except (TypeError, ValueError):
         return 0
     if not math.isfinite(degrees):
