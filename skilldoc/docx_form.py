@@ -145,7 +145,6 @@ STYLES: tuple[StyleSpec, ...] = (
     StyleSpec("填写内容", kind="character", size=None, underline=True),
     StyleSpec("申报书表格", kind="table", size=None),
 )
-STYLE_BY_NAME = {s.name: s for s in STYLES}
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
 TABLE_PLACEHOLDER = "申报表"
@@ -164,7 +163,6 @@ GROUP_W = 907  # 1.6 cm
 UNIT_W = 340  # 0.6 cm
 UNITS = 24
 GRID = (GROUP_W,) + (UNIT_W,) * UNITS
-TABLE_W = sum(GRID)
 CELL_MARGIN = 85  # left/right cell padding, twips (0.15 cm)
 ROW_H = 510  # minimum height of a form row, twips (0.9 cm)
 

@@ -119,9 +119,6 @@ class Counts:
                       self.han + other.han)
 
 
-ZERO = Counts(0, 0, 0)
-
-
 def count_text(text: str) -> Counts:
     """Count ``text`` by the rule in the module docstring."""
     words = chars = han = 0
@@ -144,4 +141,4 @@ def count_text(text: str) -> Counts:
     return Counts(words, chars, han)
 
 
-__all__ = ["ZERO", "Counts", "count_text", "is_east_asian", "is_han"]
+__all__ = ["Counts", "count_text", "is_east_asian", "is_han"]

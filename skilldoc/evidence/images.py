@@ -128,12 +128,6 @@ def _num(v: float) -> str:
 
 
 @dataclass
-class _Stream:
-    dict_entries: dict[str, str]
-    data: bytes
-
-
-@dataclass
 class _ImageObject:
     width: int
     height: int

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CharMap", "Face", "FontFormatError", "GlyfSubset", "open_face", "face_count", "subset_glyf"]
+__all__ = ["CharMap", "Face", "FontFormatError", "GlyfSubset", "face_count", "subset_glyf"]
 
 
 class FontFormatError(ValueError):
@@ -158,12 +158,6 @@ class CharMap:
         return isinstance(cp, int) and self.get(cp) is not None
 
 
-@dataclass(frozen=True)
-class _Names:
-    family: str  # the PostScript name (6), else the full name (4)
-    full: str  # the family name (1), as fontTools' getDebugName(1)
-
-
 class Face:
     """One face of a font file, read through a memory map (call :meth:`close`)."""
 
@@ -268,10 +262,6 @@ def _decode_name(platform: int, encoding: int, raw: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return None
-
-
-def open_face(path: Path, index: int = 0) -> Face:
-    return Face(path, index)
 
 
 # --------------------------------------------------------------------------- subsetting
