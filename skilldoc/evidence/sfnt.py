@@ -29,7 +29,7 @@ import mmap
 import struct
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,23 +288,27 @@ class GlyfSubset:
     num_glyphs: int  # of the whole font
 
 
-def _components(glyph: bytes) -> list[tuple[int, int]]:
-    """(byte offset of the glyph index, glyph index) of each component of a composite glyph."""
-    out = []
+def _component_records(glyph: bytes) -> Iterator[tuple[int, int, int]]:
+    """(start, flags, end) of each component record of a composite glyph, up to the last one."""
     pos = 10
     while pos + 4 <= len(glyph):
         flags = _u16(glyph, pos)
-        out.append((pos + 2, _u16(glyph, pos + 2)))
-        pos += 4 + (4 if flags & _ARG_WORDS else 2)
+        end = pos + 4 + (4 if flags & _ARG_WORDS else 2)
         if flags & _HAVE_SCALE:
-            pos += 2
+            end += 2
         elif flags & _XY_SCALE:
-            pos += 4
+            end += 4
         elif flags & _TWO_BY_TWO:
-            pos += 8
+            end += 8
+        yield pos, flags, end
         if not flags & _MORE:
-            break
-    return out
+            return
+        pos = end
+
+
+def _components(glyph: bytes) -> list[tuple[int, int]]:
+    """(byte offset of the glyph index, glyph index) of each component of a composite glyph."""
+    return [(pos + 2, _u16(glyph, pos + 2)) for pos, _, _ in _component_records(glyph)]
 
 
 def _simple_end(glyph: bytes, at: int, points: int) -> int:
@@ -341,22 +345,12 @@ def _strip_instructions(glyph: bytes) -> bytes:
         end = _simple_end(glyph, at + 2 + length, points)
         return glyph[:at] + b"\x00\x00" + glyph[at + 2 + length:end]
     # composite: clear WE_HAVE_INSTRUCTIONS on the last component and drop what follows it
-    pos = 10
-    while pos + 4 <= len(glyph):
-        flags = _u16(glyph, pos)
-        end = pos + 4 + (4 if flags & _ARG_WORDS else 2)
-        if flags & _HAVE_SCALE:
-            end += 2
-        elif flags & _XY_SCALE:
-            end += 4
-        elif flags & _TWO_BY_TWO:
-            end += 8
+    for pos, flags, end in _component_records(glyph):
         if not flags & _MORE:
             if flags & _INSTRUCTIONS:
                 flags &= ~_INSTRUCTIONS
                 return glyph[:pos] + flags.to_bytes(2, "big") + glyph[pos + 2:end]
             return glyph[:end]
-        pos = end
     return glyph
 
 
