@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING, Any
 from .errors import ChecksFailed, InputError, Location, OutputError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import BuildResult, Progress
+    from .checks.engine import CheckReport
+    from .checks.wordcount import Counts
+    from .evidence.bundle import BundleResult, Progress
+    from .pipeline import BuildResult
+    from .project import InitResult
 
 __all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "count", "init"]
 
@@ -35,7 +39,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def init(directory: str | Path, *, year: int | None = None) -> Any:
+def init(directory: str | Path, *, year: int | None = None) -> InitResult:
     """Create an applicant folder (workbook, eight section templates, evidence folder)."""
     from .project import init_project
 
@@ -43,7 +47,7 @@ def init(directory: str | Path, *, year: int | None = None) -> Any:
 
 
 def check(directory: str | Path, *, limit: int | None = None,
-          standards: Sequence[str | Path] = ("national",)) -> Any:
+          standards: Sequence[str | Path] = ("national",)) -> CheckReport:
     """Run every check; returns a :class:`skilldoc.checks.engine.CheckReport`.
 
     ``standards``: shipped standard keys (see ``skilldoc/standards/*.toml``) or .toml paths.
@@ -70,7 +74,7 @@ def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bo
 
 def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "第 {n} 页", start: int = 1,
                  toc: bool = True, password: str | None = None, duplex: bool = False,
-                 progress: Progress = None) -> Any:
+                 progress: Progress = None) -> BundleResult:
     """Bundle any files into one stamped PDF with 目录 and bookmarks (``skilldoc bundle``)."""
     from .evidence.bundle import BundleOptions, bundle_paths
 
@@ -114,7 +118,7 @@ def _umask() -> int:
     return current
 
 
-def count(source: str | Path) -> Any:
+def count(source: str | Path) -> Counts:
     """Word-style counts (字数, 字符数（不计空格）, 汉字) of a text file, a .docx, or ``-`` (stdin)."""
     from .checks.wordcount import count_text
 

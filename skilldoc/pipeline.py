@@ -13,11 +13,11 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import project as project_mod
 from .errors import (
@@ -34,7 +34,10 @@ from .errors import (
 from .form import EVIDENCE_PARTS, LAYOUT, SECTIONS
 from .model import Application, EvidenceItem, Header, PageRange, Project, SectionSource
 
-Progress = Callable[[int, str], Any] | None
+if TYPE_CHECKING:  # imported where used: a check needs neither jinja2 nor the PDF writer loaded up front
+    from .checks.engine import CheckReport
+    from .evidence.bundle import BundlePlan, Progress
+    from .render import RenderedSection
 
 
 @dataclass
@@ -140,9 +143,9 @@ class Prepared:
     """Everything needed to write outputs: loaded inputs, evidence plan, rendered sections, checks."""
 
     loaded: Loaded
-    plan: Any  # evidence.bundle.BundlePlan
-    rendered: list[Any]  # render.RenderedSection
-    report: Any  # checks.engine.CheckReport
+    plan: BundlePlan | None  # None when the evidence has errors
+    rendered: list[RenderedSection]
+    report: CheckReport
     warnings: list[Problem]
 
 
@@ -198,7 +201,7 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
 
 
 def check(directory: Path, *, limit: int | None = None,
-          standards: Sequence[str | Path] = ("national",)) -> Any:
+          standards: Sequence[str | Path] = ("national",)) -> CheckReport:
     """Run every check and return the report (raises only when inputs cannot be read)."""
     with _workdir(None) as workdir:
         return prepare(directory, workdir, limit=limit, standards=standards, toc=False).report
@@ -210,7 +213,7 @@ def check(directory: Path, *, limit: int | None = None,
 @dataclass
 class BuildResult:
     outputs: dict[str, Path]
-    report: Any
+    report: CheckReport | None
     warnings: list[Problem]
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -240,8 +243,8 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
         _require_soffice()  # before any work: the PDFs are the last step
     with _workdir(out_dir) as workdir:
         prepared = prepare(directory, workdir, duplex=duplex, odd_items=odd_items, stamp=stamp, start=start)
-        report = prepared.report
-        if prepared.plan is None:
+        report, plan = prepared.report, prepared.plan
+        if plan is None:
             raise EvidenceError("证明材料有误，无法生成（即使加 --force）；请按下列提示修改后重试",
                                 report.errors)
         if report.has_errors and not force:
@@ -257,7 +260,7 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
         staged["申报书（Word）"] = docx_path
 
         evidence_path = workdir / LAYOUT.evidence_pdf_name
-        bundle_result = write_bundle(prepared.plan, evidence_path, progress=progress)
+        bundle_result = write_bundle(plan, evidence_path, progress=progress)
         warnings.extend(bundle_result.warnings)
         staged["证明材料（PDF）"] = evidence_path
         details: dict[str, Any] = {
@@ -268,7 +271,7 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
         if pdf:
             from .printready import build_print_pdfs
 
-            extra, extra_details = build_print_pdfs(prepared, docx_path, workdir, progress=progress)
+            extra, extra_details = build_print_pdfs(plan, docx_path, workdir, progress=progress)
             staged.update(extra)
             details.update(extra_details)
 

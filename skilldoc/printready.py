@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .form import FORM_NAME, HEADER_FIELDS, INSTRUCTIONS_TITLE, LAYOUT, SECTIONS
 
+if TYPE_CHECKING:
+    from .evidence.bundle import BundlePlan, Progress
 
-def build_print_pdfs(prepared: Any, docx_path: Path, workdir: Path, *,
-                     progress: Any = None) -> tuple[dict[str, Path], dict[str, Any]]:
+
+def build_print_pdfs(plan: BundlePlan, docx_path: Path, workdir: Path, *,
+                     progress: Progress = None) -> tuple[dict[str, Path], dict[str, Any]]:
     """Convert the DOCX and assemble the combined PDF; returns staged outputs and summary details."""
     from .evidence.bundle import FrontMatter, plan_bundle, write_bundle
     from .evidence.inspect import find_first_pages
@@ -35,9 +38,9 @@ def build_print_pdfs(prepared: Any, docx_path: Path, workdir: Path, *,
     front = FrontMatter(pdf=raw_pdf, outline=outline, unnumbered=unnumbered[:first_numbered])
 
     form_pdf = workdir / LAYOUT.form_pdf_name
-    form_result = write_bundle(plan_bundle([], replace(prepared.plan.options, toc=False)), form_pdf, front=front)
+    form_result = write_bundle(plan_bundle([], replace(plan.options, toc=False)), form_pdf, front=front)
     combined = workdir / LAYOUT.combined_pdf_name
-    result = write_bundle(prepared.plan, combined, front=front, progress=progress)
+    result = write_bundle(plan, combined, front=front, progress=progress)
 
     staged = {"申报书（PDF）": form_pdf, "申报材料（PDF，打印装订用）": combined}
     details = {
