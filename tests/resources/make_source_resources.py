@@ -14,27 +14,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from make_bundle_resources import raw_pdf  # the sibling script (run from any folder: its own is on sys.path)
 from PIL import Image, ImageCms, ImageDraw
 from pypdf import PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
 HERE = Path(__file__).resolve().parent
-
-
-def raw_pdf(objects: list[bytes], root: int = 1) -> bytes:
-    """A PDF from numbered object bodies (1-based), with a correct xref."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for num, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % num + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<</Size %d /Root %d 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref))
-    return out.getvalue()
 
 
 def text_page_objects(first: int, parent: int, label: bytes, extra: bytes = b"") -> list[bytes]:
