@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -57,7 +57,7 @@ from . import form
 from .errors import InputError, Location, OutputError, Problem, Severity
 from .form import LAYOUT, SECTIONS, Section
 from .markup import Block, Heading, Inlines, ListItem, Paragraph, Run, Table
-from .model import Application, Occupation, Value
+from .model import Application, Occupation, RenderedSection, Value
 from .reproducible import build_timestamp
 from .resources import template_path
 
@@ -70,19 +70,6 @@ __all__ = [
     "section_text",
     "write_docx",
 ]
-
-
-class RenderedSection(Protocol):
-    """What :mod:`skilldoc.render` hands over for one section."""
-
-    @property
-    def section(self) -> Section: ...
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def blocks(self) -> Sequence[Block]: ...
 
 
 # --- fonts and styles ------------------------------------------------------------

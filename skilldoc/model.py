@@ -9,12 +9,14 @@ DOCX writer.  Header-table values are kept by field key (see
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from .form import HEADER_BY_KEY, Section
+from .markup import Block
 
 Value = str | int | Decimal | dt.date | None
 
@@ -153,3 +155,26 @@ class Project:
     sections_dir: Path
     evidence_dir: Path
     output_dir: Path
+
+
+class RenderedSection(Protocol):
+    """One section after rendering, as the checks and the DOCX writer read it.
+
+    :class:`skilldoc.render.RenderedSection` (a frozen dataclass) is the real one; this
+    read-only view lets those stages take it without importing the renderer (and jinja2).
+    """
+
+    @property
+    def section(self) -> Section: ...
+
+    @property
+    def source(self) -> Path: ...  # the template file
+
+    @property
+    def text(self) -> str: ...  # rendered markup
+
+    @property
+    def blocks(self) -> Sequence[Block]: ...
+
+    @property
+    def cited(self) -> tuple[str, ...]: ...  # evidence 编号, in order of first citation

@@ -27,40 +27,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Protocol
 
 from .. import form, values
 from ..errors import Location, Problem, Severity, errors_in, warnings_in
 from ..form import HEADER_BY_KEY, LAYOUT, FieldType, Section
-from ..markup import Block, plain_text
-from ..model import Application, PageMap, SectionSource
+from ..markup import plain_text
+from ..model import Application, PageMap, RenderedSection, SectionSource
 from . import standards as std
 from .wordcount import Counts, count_text
 
 NEAR_LIMIT = Decimal("0.95")  # ≥95% of the limit is a warning
-
-
-class RenderedSection(Protocol):
-    """What the renderer hands over for one section; :class:`skilldoc.render.RenderedSection` is one.
-
-    Read-only properties, so the renderer's frozen dataclass satisfies it (importing
-    :mod:`skilldoc.render` here would pull jinja2 into every check).
-    """
-
-    @property
-    def section(self) -> Section: ...
-
-    @property
-    def source(self) -> Path: ...
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def blocks(self) -> Sequence[Block]: ...
-
-    @property
-    def cited(self) -> tuple[str, ...]: ...
 
 
 @dataclass
