@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages skilldoc uses, only those that are missing:
 #   LibreOffice (DOCX → PDF, office evidence files), CJK fonts (Noto CJK: stand-ins for 仿宋/宋体/黑体/楷体
-#   in 申报书.pdf; WenQuanYi Zen Hei: evidence page stamps), poppler (tests), qpdf (benchmark).
+#   in 申报书.pdf; WenQuanYi Zen Hei: evidence page stamps; DejaVu: ☑/☐), poppler (tests), qpdf (benchmark).
 set -euo pipefail
 need=()
 # dpkg -s also succeeds for a removed package whose configuration files remain: ask for the state.
@@ -9,6 +9,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' installe
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 installed fonts-noto-cjk || need+=(fonts-noto-cjk)
 installed fonts-wqy-zenhei || need+=(fonts-wqy-zenhei)
+installed fonts-dejavu-core || need+=(fonts-dejavu-core)  # ☑/☐ in 申报书.pdf; Latin font in tests
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 if [ ${#need[@]} -eq 0 ]; then
