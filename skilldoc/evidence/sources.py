@@ -426,7 +426,7 @@ class _Preparer:
                 "evidence.damaged")]
         problems.append(ctx.problem(
             "PDF 文件有损坏（如交叉引用表错误），已自动修复后使用",
-            f"请在生成的{ctx.output}中核对该文件的页面是否完整；最好重新导出一份完好的 PDF",
+            f"请在生成的 {ctx.output} 中核对该文件的页面是否完整；最好重新导出一份完好的 PDF",
             "evidence.repaired", Severity.WARNING))
         return SourceFile(path, copy, facts.pages, "pdf", None, ()), problems
 
