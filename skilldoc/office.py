@@ -6,6 +6,9 @@ LibreOffice the user has open, or a broken profile, does not interfere), the
 source is copied into a private folder first (LibreOffice never sees, locks or
 writes next to the user's file), and a timeout kills the whole process group.
 
+:func:`convert_many` converts several files in one run (LibreOffice's start-up is
+most of the time a small document takes); :func:`convert_to_pdf` is its one-file form.
+
 ``soffice`` is looked up in ``$SKILLDOC_SOFFICE`` (an explicit path wins), then
 ``PATH``, then the usual install locations on Windows, macOS and Linux.
 
@@ -29,6 +32,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -91,14 +96,23 @@ def find_soffice() -> str | None:
     return None
 
 
-def _tool_missing(src: Path) -> ToolMissing:
+def tool_missing(sources: Sequence[Path], names: Sequence[str] | None = None) -> ToolMissing:
+    """LibreOffice is not installed: one problem, located at the first file, naming every file that
+    needs it (shown as ``names`` when given, e.g. with their 编号)."""
+    shown = list(names) if names is not None else [str(p) for p in sources]
     explicit = os.environ.get(ENV_VAR, "").strip()
-    found = "找不到 LibreOffice（soffice），无法把该文件转换为 PDF"
+    if len(shown) == 1:
+        found = "找不到 LibreOffice（soffice），无法把该文件转换为 PDF"
+    else:
+        found = (f"找不到 LibreOffice（soffice），无法把以下 {len(shown)} 个文件转换为 PDF："
+                 + "、".join(shown))
     if explicit:
         found += f"；环境变量 {ENV_VAR} 指向的“{explicit}”不存在"
     return ToolMissing(
         "缺少 LibreOffice，无法转换 Office 文档",
-        [Problem(found, Location(str(src)), hint=INSTALL_HINT + "；或者自己把该文件另存为 PDF 再使用",
+        [Problem(found, Location(str(sources[0])),
+                 hint=INSTALL_HINT + ("；或者自己把该文件另存为 PDF 再使用" if len(shown) == 1
+                                      else "；或者自己把这些文件另存为 PDF 再使用"),
                  code="office.missing")],
     )
 
@@ -215,76 +229,191 @@ def convert_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180, suffix: st
     ``timeout`` seconds (the whole process group is killed).
     """
     src = Path(src)
+    result = convert_many([(src, suffix)], out_dir, timeout_per_file=0, base_timeout=timeout)[src]
+    if isinstance(result, ConversionError):
+        raise result
+    return result
+
+
+# Batching: LibreOffice's start-up with a fresh profile costs ~1.3 s, the conversion of a small
+# document ~0.1-0.3 s.  Measured (10 small DOCX/XLSX files, this machine): one run per file
+# 11.2-11.5 s, all ten in one run 1.6-1.8 s (~1.1 s per file saved).
+def convert_many(sources: Sequence[tuple[Path, str | None]], out_dir: Path, *,
+                 timeout_per_file: float = 60, base_timeout: float = 120,
+                 ) -> dict[Path, Path | ConversionError]:
+    """Convert several files in ONE LibreOffice run; each source → its PDF or its error.
+
+    ``sources`` are (file, suffix) pairs, ``suffix`` as in :func:`convert_to_pdf`.
+    The PDFs are ``out_dir/<stem>.pdf`` (``<stem>~N.pdf`` when two sources share
+    a stem).  Every source is first copied, under a unique name, into a private
+    folder; one throw-away profile and one fonts.conf serve the whole run, whose
+    timeout is ``base_timeout + timeout_per_file × files``.  When the run fails,
+    times out or leaves a file's PDF missing, just those files are converted again
+    one by one (timeout ``base_timeout + timeout_per_file`` each), so each error
+    names its own file.
+
+    Raises :class:`ToolMissing` (one problem naming every file) when LibreOffice
+    is not installed; every other failure is the file's :class:`ConversionError`
+    in the result.
+    """
+    wanted: dict[Path, str | None] = {}
+    for src, suffix in sources:
+        wanted.setdefault(Path(src), suffix)
     out_dir = Path(out_dir)
+    results: dict[Path, Path | ConversionError] = {}
+    if not wanted:
+        return results
     soffice = find_soffice()
     if soffice is None:
-        raise _tool_missing(src)
-    if not src.is_file():
-        raise _conversion_error(src, "文件不存在，无法转换", "检查文件路径")
+        raise tool_missing(list(wanted))
+    jobs: list[_Job] = []
+    used: set[str] = set()
+    for index, (src, suffix) in enumerate(wanted.items(), start=1):
+        if not src.is_file():
+            results[src] = _conversion_error(src, "文件不存在，无法转换", "检查文件路径")
+            continue
+        name = src.stem if src.stem.casefold() not in used else f"{src.stem}~{index}"
+        used.add(name.casefold())
+        ext = (suffix or src.suffix).lower() or ".bin"
+        # the private copy's name is unique (two sources may share a stem): the PDF is matched by it
+        stage = "source" if len(wanted) == 1 else f"source-{index:03d}"
+        jobs.append(_Job(src, f"{stage}{ext}", out_dir / f"{name}.pdf"))
+    if not jobs:
+        return results
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{src.stem}.pdf"
-    ext = (suffix or src.suffix).lower() or ".bin"
 
     with tempfile.TemporaryDirectory(prefix="skilldoc-soffice-") as tmp:
         tmp_path = Path(tmp)
-        indir, outdir, profile = tmp_path / "in", tmp_path / "out", tmp_path / "profile"
-        indir.mkdir()
-        outdir.mkdir()
-        staged = indir / f"source{ext}"
-        shutil.copyfile(src, staged)
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
-            "--nolockcheck", "--nofirststartwizard",
-            "--convert-to", "pdf",
-            "--outdir", str(outdir),
-            str(staged),
-        ]
-        env = dict(os.environ)
-        env.pop("DISPLAY", None)  # headless: never try an X server
-        if _uses_fontconfig():
-            base = _base_fonts_conf()
-            if base is not None:  # without a base configuration soffice would find no fonts at all
-                conf = tmp_path / "fonts.conf"
-                conf.write_text(fonts_conf_text(base), encoding="utf-8")
-                env["FONTCONFIG_FILE"] = str(conf)
-        kwargs: dict[str, object] = {}
-        if os.name == "posix":
-            kwargs["start_new_session"] = True
-        else:  # pragma: no cover - Windows
-            kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
-        try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, cwd=tmp, env=env, **kwargs)  # type: ignore[call-overload]
-        except OSError as exc:
-            raise _conversion_error(src, f"无法启动 LibreOffice（{soffice}）：{exc}",
-                                    INSTALL_HINT) from None
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise _conversion_error(
-                src, f"LibreOffice 转换超时（超过 {timeout:g} 秒），已终止",
-                "文件可能过大、已损坏或设置了打开密码；请用 Word/WPS 打开后另存为 PDF 再使用") from None
-        produced = outdir / "source.pdf"
-        if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
-            tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
-            detail = "；".join(line.strip() for line in tail if line.strip())
-            message = "LibreOffice 未能把该文件转换为 PDF"
-            if proc.returncode:
-                message += f"（退出码 {proc.returncode}）"
-            if detail:
-                message += f"：{detail}"
-            raise _conversion_error(
-                src, message,
-                "文件可能已损坏、设置了打开密码或不是它的扩展名所示的格式；"
-                "请用 Word/WPS 打开后另存为 PDF 再使用")
-        partial = out_dir / f".{target.name}.partial"
-        shutil.copyfile(produced, partial)
-        os.replace(partial, target)
-    return target
+        env = _environment(tmp_path)
+        timeout = base_timeout + timeout_per_file * len(jobs)
+        outcome = _run(soffice, jobs, tmp_path / "batch", env, timeout)
+        left = [job for job in jobs if not _deliver(job, tmp_path / "batch")]
+        if len(jobs) == 1:
+            for job in left:
+                results[job.src] = outcome.error(job.src)
+        else:
+            # a failed batch says nothing about which file broke it: try each leftover alone
+            for number, job in enumerate(left, start=1):
+                run_dir = tmp_path / f"single-{number}"
+                single = _run(soffice, [job], run_dir, env, base_timeout + timeout_per_file)
+                if not _deliver(job, run_dir):
+                    results[job.src] = single.error(job.src)
+        for job in jobs:
+            results.setdefault(job.src, job.target)
+    return {src: results[src] for src in wanted}
 
 
-__all__ = ["CJK_FONT_SUBSTITUTES", "ENV_VAR", "INSTALL_HINT", "convert_to_pdf", "find_soffice",
+@dataclass(frozen=True)
+class _Job:
+    src: Path  # the user's file
+    staged: str  # the private copy's file name (unique in a run, with the extension LibreOffice is shown)
+    target: Path  # where the PDF goes
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """How one soffice run ended."""
+
+    returncode: int | None  # None: not started or killed
+    output: bytes
+    timeout: float
+    timed_out: bool = False
+    start_error: str | None = None
+
+    def error(self, src: Path) -> ConversionError:
+        """The error for ``src`` when this run left no PDF for it."""
+        if self.start_error is not None:
+            return _conversion_error(src, f"无法启动 LibreOffice：{self.start_error}", INSTALL_HINT)
+        if self.timed_out:
+            return _conversion_error(
+                src, f"LibreOffice 转换超时（超过 {self.timeout:g} 秒），已终止",
+                "文件可能过大、已损坏或设置了打开密码；请用 Word/WPS 打开后另存为 PDF 再使用")
+        return _no_pdf_error(src, self.returncode, self.output)
+
+
+def _environment(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)  # headless: never try an X server
+    if _uses_fontconfig():
+        base = _base_fonts_conf()
+        if base is not None:  # without a base configuration soffice would find no fonts at all
+            conf = tmp_path / "fonts.conf"
+            conf.write_text(fonts_conf_text(base), encoding="utf-8")
+            env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
+def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str], timeout: float) -> _Outcome:
+    """One LibreOffice run over ``jobs`` (private copies, a fresh profile) into ``run_dir/out``."""
+    indir, outdir, profile = run_dir / "in", run_dir / "out", run_dir / "profile"
+    indir.mkdir(parents=True)
+    outdir.mkdir()
+    for job in jobs:
+        shutil.copyfile(job.src, indir / job.staged)
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
+        "--nolockcheck", "--nofirststartwizard",
+        "--convert-to", "pdf",
+        "--outdir", str(outdir),
+        *(str(indir / job.staged) for job in jobs),
+    ]
+    kwargs: dict[str, object] = {}
+    if os.name == "posix":
+        kwargs["start_new_session"] = True
+    else:  # pragma: no cover - Windows
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, cwd=run_dir, env=env, **kwargs)  # type: ignore[call-overload]
+    except OSError as exc:
+        return _Outcome(None, b"", timeout, start_error=f"{soffice}：{exc}")
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        return _Outcome(None, b"", timeout, timed_out=True)
+    return _Outcome(proc.returncode, output, timeout)
+
+
+def _deliver(job: _Job, run_dir: Path) -> bool:
+    """Copy the job's PDF from ``run_dir/out`` (matched by the staged name) to its target, atomically.
+
+    False when there is none, or only a truncated one (a run killed mid-write leaves a PDF
+    without its trailer).
+    """
+    pdf = run_dir / "out" / f"{Path(job.staged).stem}.pdf"
+    try:
+        size = pdf.stat().st_size
+        if size == 0:
+            return False
+        with open(pdf, "rb") as fh:
+            fh.seek(max(0, size - 1024))
+            if b"%%EOF" not in fh.read():
+                return False
+    except OSError:
+        return False
+    partial = job.target.with_name(f".{job.target.name}.partial")
+    shutil.copyfile(pdf, partial)
+    os.replace(partial, job.target)
+    return True
+
+
+def _no_pdf_error(src: Path, returncode: int | None, output: bytes) -> ConversionError:
+    tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
+    detail = "；".join(line.strip() for line in tail if line.strip())
+    message = "LibreOffice 未能把该文件转换为 PDF"
+    if returncode:
+        message += f"（退出码 {returncode}）"
+    if detail:
+        message += f"：{detail}"
+    return _conversion_error(
+        src, message,
+        "文件可能已损坏、设置了打开密码或不是它的扩展名所示的格式；"
+        "请用 Word/WPS 打开后另存为 PDF 再使用")
+
+
+__all__ = ["CJK_FONT_SUBSTITUTES", "ENV_VAR", "INSTALL_HINT", "convert_many", "convert_to_pdf", "find_soffice",
+           "tool_missing",
            "fonts_conf_text"]

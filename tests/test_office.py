@@ -207,6 +207,114 @@ def test_wps_named_file_is_converted_by_its_content(tmp_path, soffice):
     assert "WPS" in PdfReader(pdf).pages[0].extract_text()
 
 
+# --- several files in one run ----------------------------------------------------------
+
+# A stand-in that "converts" every staged .docx by writing a tiny complete PDF, after $DELAY
+# seconds (none for a file whose content says "broken"); with $HANG set it never finishes a run
+# of several files.  Each run appends a line.
+_BATCH_FAKE = """\
+out=""; prev=""; files=""
+for a in "$@"; do
+  [ "$prev" = "--outdir" ] && out="$a"
+  case "$a" in *.docx) files="$files $a";; esac
+  prev="$a"
+done
+echo "$files" >> "{log}"
+set -- $files
+if [ $# -gt 1 ] && [ -n "$HANG" ]; then sleep 60; fi
+sleep "${{DELAY:-0}}"
+for f in "$@"; do
+  grep -q broken "$f" && continue
+  printf '%%PDF-1.4\\n%%%%EOF\\n' > "$out/$(basename "$f" .docx).pdf"
+done
+"""
+
+
+@posix_only
+def test_batch_is_one_run_with_a_timeout_that_scales_with_the_files(tmp_path, monkeypatch):
+    log = tmp_path / "runs.txt"
+    monkeypatch.setenv(office.ENV_VAR, str(_fake_soffice(tmp_path, _BATCH_FAKE.format(log=log))))
+    monkeypatch.setenv("DELAY", "2")
+    sources = []
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.docx").write_bytes(b"PK\x03\x04")
+        sources.append((tmp_path / f"{name}.docx", None))
+    # 0.5 + 1 × 3 = 3.5 s for the run: enough for the stand-in's 2 s (a fixed 1.5 s would not be)
+    results = office.convert_many(sources, tmp_path / "out", timeout_per_file=1, base_timeout=0.5)
+    assert results == {src: tmp_path / "out" / f"{src.stem}.pdf" for src, _ in sources}
+    assert len(log.read_text().splitlines()) == 1
+    assert all("source-00" in arg for arg in log.read_text().split())  # private copies only
+
+
+@posix_only
+def test_a_hung_batch_is_killed_and_each_file_retried_alone(tmp_path, monkeypatch):
+    log = tmp_path / "runs.txt"
+    monkeypatch.setenv(office.ENV_VAR, str(_fake_soffice(tmp_path, _BATCH_FAKE.format(log=log))))
+    monkeypatch.setenv("HANG", "1")
+    sources = [(tmp_path / "好.docx", None), (tmp_path / "broken.docx", None), (tmp_path / "也好.docx", None)]
+    for src, _ in sources:
+        src.write_bytes(b"PK\x03\x04 " + src.stem.encode())
+    start = time.monotonic()
+    results = office.convert_many(sources, tmp_path / "out", timeout_per_file=0.5, base_timeout=1)
+    assert time.monotonic() - start < 15
+    assert results[tmp_path / "好.docx"] == tmp_path / "out" / "好.pdf"
+    assert results[tmp_path / "也好.docx"] == tmp_path / "out" / "也好.pdf"
+    error = results[tmp_path / "broken.docx"]
+    assert isinstance(error, ConversionError)
+    (problem,) = error.problems
+    assert problem.location.file == str(tmp_path / "broken.docx") and problem.code == "office.failed"
+    assert len(log.read_text().splitlines()) == 4  # the batch, then each file alone
+    assert not (tmp_path / "out" / "broken.pdf").exists()
+
+
+def test_many_without_libreoffice_is_one_problem_naming_every_file(tmp_path, monkeypatch):
+    monkeypatch.delenv(office.ENV_VAR, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(office, "_candidates", lambda: [])
+    sources = [(tmp_path / "甲.docx", None), (tmp_path / "乙.xlsx", None)]
+    with pytest.raises(ToolMissing) as info:
+        office.convert_many(sources, tmp_path / "out")
+    (problem,) = info.value.problems
+    assert problem.location.file == str(tmp_path / "甲.docx")
+    assert "2 个文件" in problem.message and "甲.docx" in problem.message and "乙.xlsx" in problem.message
+    assert not (tmp_path / "out").exists()
+
+
+def _text(pdf: Path) -> str:
+    return "".join("".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+
+
+@pytest.mark.slow
+def test_real_batch_same_stems_and_a_corrupt_file(tmp_path, soffice):
+    first, second = tmp_path / "甲单位", tmp_path / "乙单位"
+    first.mkdir()
+    second.mkdir()
+    one = make_docx(first / "任命文件.docx", "任命甲方张三为主任 ALPHA")
+    two = make_docx(second / "任命文件.docx", "任命乙方李四为主任 BRAVO")
+    sheet = make_xlsx(first / "设备.xlsx")
+    broken = second / "损坏.docx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    sources = [one, two, sheet, broken]
+    before = {p: _sha(p) for p in sources}
+    listing = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    start = time.monotonic()
+    results = office.convert_many([(p, None) for p in sources], tmp_path / "out")
+    elapsed = time.monotonic() - start
+    assert "ALPHA" in _text(results[one]) and "BRAVO" not in _text(results[one])
+    assert "BRAVO" in _text(results[two]) and "ALPHA" not in _text(results[two])
+    assert results[one] != results[two]
+    assert "焊接机器人" in _text(results[sheet])
+    error = results[broken]
+    assert isinstance(error, ConversionError)
+    assert [p.location.file for p in error.problems] == [str(broken)]
+    assert {p: _sha(p) for p in sources} == before  # never modified
+    listing_after = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                           if (tmp_path / "out") not in p.parents and p != tmp_path / "out")
+    assert listing_after == listing  # nothing written beside the inputs
+    assert not list((tmp_path / "out").glob(".*"))
+    assert elapsed < 60
+
+
 # --- Chinese font substitutes (fontconfig) ---------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -313,6 +314,77 @@ def test_tool_missing_among_other_errors_is_an_evidence_error(applicant, tmp_pat
     err = failure(applicant, tmp_path / "work", item(applicant, "E08", "说明.docx"),
                   item(applicant, "E09", "src_header_only.pdf"))
     assert [p.code for p in err.problems] == ["office.missing", "evidence.damaged"]
+
+
+def test_several_office_files_without_libreoffice_are_named_in_one_problem(applicant, tmp_path, monkeypatch):
+    monkeypatch.setenv(office.ENV_VAR, str(tmp_path / "nowhere"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(office, "_candidates", lambda: [])
+    folder = applicant / LAYOUT.evidence_dir
+    (folder / "说明.docx").write_bytes(b"PK\x03\x04 docx")
+    (folder / "清单.xlsx").write_bytes(b"PK\x03\x04 xlsx")
+    with pytest.raises(ToolMissing) as info:
+        prepare_inputs([item(applicant, "E08", "说明.docx"), item(applicant, "E09", "清单.xlsx")],
+                       tmp_path / "work")
+    (problem,) = info.value.problems
+    assert problem.location.file == "证明材料/说明.docx" and problem.location.item == "E08"
+    assert "2 个文件" in problem.message
+    assert "证明材料/说明.docx（证明材料 E08）" in problem.message
+    assert "证明材料/清单.xlsx（证明材料 E09）" in problem.message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="shell-script stand-in")
+def test_all_office_files_are_converted_in_one_run(applicant, tmp_path, monkeypatch):
+    log = tmp_path / "runs.txt"
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(  # "converts" every staged file into a copy of a real 5-page PDF
+        "#!/bin/sh\n"
+        'out=""; prev=""\n'
+        'echo run >> "' + str(log) + '"\n'
+        'for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+        'for a in "$@"; do case "$a" in */source*) b=$(basename "$a"); '
+        'cp "' + str(RES / "src_nested_pagetree.pdf") + '" "$out/${b%.*}.pdf";; esac; done\n',
+        encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv(office.ENV_VAR, str(fake))
+    folder = applicant / LAYOUT.evidence_dir
+    for name in ("a.docx", "b.xlsx", "c.doc"):
+        (folder / name).write_bytes(b"PK\x03\x04 " + name.encode())
+    (folder / "甲").mkdir()
+    (folder / "甲" / "a.docx").write_bytes(b"PK\x03\x04 other a")
+    items = [item(applicant, "E01", "a.docx", "src_nested_pagetree.pdf"), item(applicant, "E02", "b.xlsx"),
+             item(applicant, "E03", "c.doc", "甲/a.docx")]
+    inputs, _ = prepare_inputs(items, tmp_path / "work")
+    assert log.read_text().splitlines() == ["run"]
+    assert [i.pages for i in inputs] == [10, 5, 10]
+    office_pdfs = [f.pdf for i in inputs for f in i.files if f.kind == "office"]
+    assert len(set(office_pdfs)) == 4 and all((tmp_path / "work") in p.parents for p in office_pdfs)
+    prepare_paths([folder / "a.docx", folder / "b.xlsx"], tmp_path / "work")  # cached: no run
+    assert log.read_text().splitlines() == ["run"]
+
+
+@pytest.mark.slow
+def test_real_batch_same_stems_and_a_corrupt_file_names_its_item(applicant, tmp_path, soffice):
+    import docx
+
+    folder = applicant / LAYOUT.evidence_dir
+    for sub, word in (("甲", "ALPHA"), ("乙", "BRAVO")):
+        (folder / sub).mkdir()
+        document = docx.Document()
+        document.add_paragraph(f"任命文件 {word}")
+        document.save(str(folder / sub / "任命文件.docx"))
+    (folder / "损坏.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    before = {p: _sha(p) for p in folder.rglob("*") if p.is_file()}
+    items = [item(applicant, "E01", "甲/任命文件.docx"), item(applicant, "E02", "损坏.docx"),
+             item(applicant, "E03", "乙/任命文件.docx")]
+    err = failure(applicant, tmp_path / "work", *items)
+    (problem,) = err.problems
+    assert (problem.location.file, problem.location.item, problem.code) == ("证明材料/损坏.docx", "E02", "office.failed")
+    assert {p: _sha(p) for p in folder.rglob("*") if p.is_file()} == before  # nothing modified or added
+    inputs, _ = prepare_inputs([items[0], items[2]], tmp_path / "work")  # the good ones, from the cache
+    texts = ["".join(PdfReader(i.files[0].pdf).pages[0].extract_text().split()) for i in inputs]
+    assert "ALPHA" in texts[0] and "BRAVO" not in texts[0]
+    assert "BRAVO" in texts[1] and "ALPHA" not in texts[1]
 
 
 # --- paths, ordering, the never-modify rule ---------------------------------------------------

@@ -18,7 +18,8 @@ becomes:
 - **Image** (JPG/PNG/TIFF/BMP/GIF/WEBP): a one-page-per-frame A4 PDF in the
   work folder, see :mod:`skilldoc.evidence.images`.
 - **Office** (DOCX/DOC/XLSX/XLS/ODT/ODS/ODP/PPTX/PPT/RTF/WPS/ET/DPS): converted by
-  LibreOffice (:mod:`skilldoc.office`) into the work folder.
+  LibreOffice (:mod:`skilldoc.office`) into the work folder — all of one call's Office files
+  in a single LibreOffice run (:func:`skilldoc.office.convert_many`), before the files are checked.
 
 The file's content decides, not only its name: a ``.pdf`` that is really a
 JPEG is used as the image it is (with a warning); one that is an HTML page is
@@ -305,6 +306,8 @@ class _Preparer:
         # over through take_reader(), so a caller copying the file right away does not parse it again
         self.keep_readers = keep_readers
         self._reader: PdfReader | None = None
+        self._office_keys: dict[Path, str] = {}  # content hash of each Office file seen
+        self._office_failed: dict[str, list[Problem]] = {}  # content hash → its conversion problems
 
     def take_reader(self) -> PdfReader | None:
         reader, self._reader = self._reader, None
@@ -486,37 +489,86 @@ class _Preparer:
     # -- office --
 
     def _office(self, path: Path, ctx: _Context, magic: str | None) -> tuple[SourceFile | None, list[Problem]]:
-        from .. import office
-
-        suffix = None
-        ext = path.suffix.lower()
-        if ext in _WPS_SUFFIX:
-            old, new = _WPS_SUFFIX[ext]
-            suffix = old if magic == "ole" else new if magic == "zip" else None
-        key = _hash_file(path, "office")
+        key = self._office_key(path)
+        if key not in self._office_failed and self.cache.get("office", key) is None:
+            self.convert_office([(path, ctx)])  # not converted ahead (stream_paths' late file)
+        if key in self._office_failed:
+            found = self._office_failed[key]
+            if any(p.code == "office.missing" for p in found):
+                self._office_failed[key] = []  # named once, with every file that needs LibreOffice
+            return None, [_relocate(p, ctx) for p in found]
         cached = self.cache.get("office", key)
-        if cached is None:
-            target, _ = self.cache.paths("office", key)
-            try:
-                with tempfile.TemporaryDirectory(prefix="skilldoc-convert-") as tmp:
-                    produced = office.convert_to_pdf(path, Path(tmp), suffix=suffix)
-                    pages = self._count_converted(produced)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    partial = target.with_name(f".{target.name}.partial")
-                    shutil.copyfile(produced, partial)
-                    os.replace(partial, target)
-            except (ToolMissing, ConversionError) as exc:
-                return None, [_relocate(p, ctx) for p in exc.problems]
-            except _Unreadable as exc:
-                return None, [ctx.problem(f"LibreOffice 转换出的 PDF 无法读取（{exc}）",
-                                          "用 Word/WPS 打开该文件，另存为 PDF 后改用该 PDF", "evidence.converted_bad")]
-            self.cache.put("office", key, pages, [])
-            cached = (target, pages, [])
+        if cached is None:  # pragma: no cover - convert_office records a problem for every failure
+            return None, [ctx.problem("LibreOffice 未能把该文件转换为 PDF",
+                                      "用 Word/WPS 打开该文件，另存为 PDF 后改用该 PDF", "office.failed")]
         pdf, pages, _notes = cached
         if pages == 0:
             return None, [ctx.problem("转换后的 PDF 中没有任何页面（文档可能是空的）",
                                       "用 Word/WPS 打开确认文档有内容", "evidence.no_pages")]
         return SourceFile(path, pdf, pages, "office", None, ()), []
+
+    def _office_key(self, path: Path) -> str:
+        if path not in self._office_keys:
+            self._office_keys[path] = _hash_file(path, "office")
+        return self._office_keys[path]
+
+    def convert_office(self, entries: Sequence[tuple[Path, _Context]]) -> None:
+        """Convert every Office file among ``entries`` not yet in the cache, in one LibreOffice run.
+
+        Files that are not Office documents (by name and content), or that cannot be read, are
+        skipped: :meth:`file` reports them.  A failure is kept for :meth:`_office` to report under
+        the file's own context; a missing LibreOffice is reported once, naming every file, on the
+        first of them.
+        """
+        from .. import office
+
+        pending: dict[str, tuple[Path, str | None]] = {}
+        shown: dict[str, list[str]] = {}
+        for path, ctx in entries:
+            path = Path(path)
+            suffix = _office_suffix(path)
+            if suffix is None:
+                continue
+            try:
+                key = self._office_key(path)
+            except OSError:
+                continue
+            if key in self._office_failed or self.cache.get("office", key) is not None:
+                continue
+            pending.setdefault(key, (path, suffix or None))
+            label = ctx.display + (f"（证明材料 {ctx.item}）" if ctx.item else "")
+            if label not in shown.setdefault(key, []):
+                shown[key].append(label)
+        if not pending:
+            return
+        try:
+            with tempfile.TemporaryDirectory(prefix="skilldoc-convert-") as tmp:
+                results = office.convert_many(list(pending.values()), Path(tmp))
+                for key, (path, _suffix) in pending.items():
+                    self._store_office(key, results[path])
+        except ToolMissing:
+            missing = office.tool_missing([path for path, _ in pending.values()],
+                                          [label for key in pending for label in shown[key]])
+            self._office_failed.update({key: [] for key in pending})  # reported once, on the first
+            self._office_failed[next(iter(pending))] = list(missing.problems)
+
+    def _store_office(self, key: str, result: Path | ConversionError) -> None:
+        if isinstance(result, ConversionError):
+            self._office_failed[key] = list(result.problems)
+            return
+        target, _ = self.cache.paths("office", key)
+        try:
+            pages = self._count_converted(result)
+        except _Unreadable as exc:
+            self._office_failed[key] = [Problem(
+                f"LibreOffice 转换出的 PDF 无法读取（{exc}）", Location(str(result)),
+                hint="用 Word/WPS 打开该文件，另存为 PDF 后改用该 PDF", code="evidence.converted_bad")]
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copyfile(result, partial)
+        os.replace(partial, target)
+        self.cache.put("office", key, pages, [])
 
     @staticmethod
     def _count_converted(pdf: Path) -> int:
@@ -529,6 +581,27 @@ class _Preparer:
 
 class _Unreadable(Exception):
     pass
+
+
+def _office_suffix(path: Path) -> str | None:
+    """For an Office document to convert: the suffix to show LibreOffice ("" for its own name);
+    None when ``path`` is not one (or cannot be read: :meth:`_Preparer.file` reports why)."""
+    if declared_kind(path) != "office":
+        return None
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        with open(path, "rb") as fh:
+            magic = sniff(fh.read(2048))
+    except OSError:
+        return None
+    if magic in ("pdf", "heic", *IMAGE_MAGIC):
+        return None
+    ext = path.suffix.lower()
+    if ext in _WPS_SUFFIX:
+        old, new = _WPS_SUFFIX[ext]
+        return old if magic == "ole" else new if magic == "zip" else ""
+    return ""
 
 
 def _relocate(problem: Problem, ctx: _Context) -> Problem:
@@ -638,6 +711,8 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
     preparer = _Preparer(workdir)
     inputs: list[BundleInput] = []
     problems: list[Problem] = []
+    preparer.convert_office([(Path(path), _item_context(item, Path(path), root))  # one LibreOffice run
+                             for item in items for path in item.files])
     for item in items:
         if not item.files:
             problems.append(Problem("该证明材料没有列出任何文件",
@@ -648,11 +723,7 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
             continue
         files: list[SourceFile] = []
         for path in item.files:
-            ctx = _Context(
-                display=display_path(path, root), item=item.code, password=item.password,
-                password_hint="在“证明材料”工作表该行的“打开密码”列填写该 PDF 的打开密码",
-                missing_hint="检查“证明材料”工作表该行“文件”列中的路径（相对于申报文件夹）是否写对，"
-                             "或把文件放到该位置")
+            ctx = _item_context(item, Path(path), root)
             source, found = preparer.file(Path(path), ctx)
             problems.extend(found)
             if source is not None:
@@ -662,6 +733,15 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
                                       sum(f.pages for f in files)))
     _raise_if_errors(problems)
     return inputs, problems
+
+
+def _item_context(item: EvidenceItem, path: Path, root: Path | None) -> _Context:
+    """Messages for a file listed on the 证明材料 sheet."""
+    return _Context(
+        display=display_path(path, root), item=item.code, password=item.password,
+        password_hint="在“证明材料”工作表该行的“打开密码”列填写该 PDF 的打开密码",
+        missing_hint="检查“证明材料”工作表该行“文件”列中的路径（相对于申报文件夹）是否写对，"
+                     "或把文件放到该位置")
 
 
 def _path_context(path: Path, password: str | None) -> _Context:
@@ -682,6 +762,7 @@ def prepare_paths(paths: Sequence[Path], workdir: Path,
     preparer = _Preparer(workdir)
     inputs: list[BundleInput] = []
     problems: list[Problem] = []
+    preparer.convert_office([(Path(path), _path_context(Path(path), password)) for path in paths])
     for index, path in enumerate(paths, start=1):
         path = Path(path)
         ctx = _path_context(path, password)
@@ -704,6 +785,7 @@ def stream_paths(paths: Sequence[Path], workdir: Path, password: str | None = No
     before it replaces any output.
     """
     preparer = _Preparer(workdir, keep_readers=True)
+    preparer.convert_office([(Path(path), _path_context(Path(path), password)) for path in paths])
     for index, path in enumerate(paths, start=1):
         path = Path(path)
         ctx = _path_context(path, password)
