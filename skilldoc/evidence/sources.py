@@ -367,7 +367,7 @@ class _Preparer:
                                           "evidence.not_image")]
             source, problems = self._image(path, ctx)
         else:
-            source, problems = self._office(path, ctx, magic)
+            source, problems = self._office(path, ctx)
         problems = notes + problems
         if source is not None:
             source = SourceFile(source.origin, source.pdf, source.pages, source.kind, source.password,
@@ -488,7 +488,7 @@ class _Preparer:
 
     # -- office --
 
-    def _office(self, path: Path, ctx: _Context, magic: str | None) -> tuple[SourceFile | None, list[Problem]]:
+    def _office(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
         key = self._office_key(path)
         if key not in self._office_failed and self.cache.get("office", key) is None:
             self.convert_office([(path, ctx)])  # not converted ahead (stream_paths' late file)
