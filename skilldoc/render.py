@@ -405,30 +405,44 @@ def _as_number(value: object) -> int | Decimal | None:
     return None
 
 
-def f_thousands(value: object) -> object:
-    if value is None or isinstance(value, Undefined):
-        return value
-    n = _as_number(value)
-    if n is None:
-        return _filter_fail("千分位", value, "数字")
+FILTERS: dict[str, Callable[..., object]] = {}
+
+
+def _filter(name: str, expected: str, *, numeric: bool = True) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Register a filter under its Chinese name.
+
+    The wrapper passes empty values through (the renderer warns about them) and turns a value of
+    the wrong kind into a template problem naming the filter, so each filter body handles only
+    its own case: a number (``numeric``) or the raw value.
+    """
+
+    def register(body: Callable[..., object]) -> Callable[..., object]:
+        def apply(value: object, *args: object) -> object:
+            if value is None or isinstance(value, Undefined):
+                return value
+            arg = _as_number(value) if numeric else value
+            if arg is None:
+                return _filter_fail(name, value, expected)
+            return body(arg, *args)
+
+        FILTERS[name] = apply
+        return apply
+
+    return register
+
+
+@_filter("千分位", "数字")
+def f_thousands(n: int | Decimal) -> object:
     return f"{n:,}" if isinstance(n, int) else format(n, ",f")
 
 
-def f_chinese(value: object) -> object:
-    if value is None or isinstance(value, Undefined):
-        return value
-    n = _as_number(value)
-    if n is None:
-        return _filter_fail("中文数字", value, "数字")
+@_filter("中文数字", "数字")
+def f_chinese(n: int | Decimal) -> object:
     return chinese_number(n)
 
 
-def f_percent(value: object, digits: object = None) -> object:
-    if value is None or isinstance(value, Undefined):
-        return value
-    n = _as_number(value)
-    if n is None:
-        return _filter_fail("百分比", value, "数字（0–100 的百分数）")
+@_filter("百分比", "数字（0–100 的百分数）")
+def f_percent(n: int | Decimal, digits: object = None) -> object:
     if digits is None:
         return number_text(n) + "%"
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 6:
@@ -437,30 +451,16 @@ def f_percent(value: object, digits: object = None) -> object:
     return format(Decimal(n).quantize(quantum, ROUND_HALF_UP), "f") + "%"
 
 
+@_filter("日期", "日期", numeric=False)
 def f_date(value: object) -> object:
-    if value is None or isinstance(value, Undefined):
-        return value
     if isinstance(value, dt.date):
         return str(ChineseDate.of(value))
     return _filter_fail("日期", value, "日期")
 
 
-def f_wan(value: object) -> object:
-    if value is None or isinstance(value, Undefined):
-        return value
-    n = _as_number(value)
-    if n is None:
-        return _filter_fail("万元", value, "数字（以万元计）")
+@_filter("万元", "数字（以万元计）")
+def f_wan(n: int | Decimal) -> object:
     return number_text(n) + "万元"
-
-
-FILTERS: dict[str, Callable[..., object]] = {
-    "千分位": f_thousands,
-    "中文数字": f_chinese,
-    "百分比": f_percent,
-    "日期": f_date,
-    "万元": f_wan,
-}
 
 
 # --- the context ----------------------------------------------------------------------
