@@ -11,7 +11,8 @@ from skilldoc.checks.standards import available_standards, load_standard
 from skilldoc.cli import cli
 from skilldoc.errors import ChecksFailed
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+POLICY = Path(__file__).resolve().parent.parent / "policy"  # policy/README.md
+SEEDS = POLICY
 
 
 def _norm(text: str) -> str:
