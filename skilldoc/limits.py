@@ -46,12 +46,53 @@ def file_kind(path: Path) -> str | None:
 
 # --- evidence PDFs (evidence/) -----------------------------------------------------
 
+#: An evidence file larger than this is refused before it is read (pypdf and the
+#: image reader hold the whole file in memory).
+EVIDENCE_MAX_FILE_BYTES = 512 * MiB
+#: Pages in one evidence PDF (a real scan of a whole book has a few hundred).
+PDF_MAX_PAGES = 10_000
+#: Objects listed in one evidence PDF's cross-reference table(s): pypdf keeps an
+#: entry for each, and each object copied stays cached until the file is done.
+PDF_MAX_OBJECTS = 1_000_000
+#: The stamper counts ``q``/``Q`` in a page's content to balance the graphics
+#: state.  Content streams are inflated incrementally in chunks of this size ...
+PDF_INFLATE_CHUNK_BYTES = 1 * MiB
+#: ... and at most this many inflated bytes per page are scanned (real pages have
+#: a few MB at most); the rest of a page past the cap is taken as balanced and a
+#: warning names the file.
+PDF_QSCAN_MAX_BYTES_PER_PAGE = 64 * MiB
+#: Inflated bytes scanned per evidence file, all pages together; later pages of the
+#: file are taken as balanced without being inflated at all.
+PDF_QSCAN_MAX_BYTES_PER_FILE = 256 * MiB
+
 # --- images (evidence/images.py) ---------------------------------------------------
+
+#: Decoded memory of one image frame (Pillow stores RGB, RGBA, CMYK, 16-bit and
+#: palette images converted on the way at 4 bytes a pixel, grey and 1-bit at 1),
+#: checked from the header before anything is decoded.  Decoding, converting and
+#: compressing a frame takes about three times this at its peak.
+IMAGE_MAX_FRAME_BYTES = 256 * MiB
+#: All frames of one image file together (a multi-page TIFF): each frame's
+#: compressed copy is kept until the file's PDF is written.
+IMAGE_MAX_TOTAL_BYTES = 512 * MiB
+#: Frames (pages) of one multi-page image file.
+IMAGE_MAX_FRAMES = 500
 
 # --- workbooks (workbook.py) -------------------------------------------------------
 
 # --- Word files (.docx: count, the form template, imported 申报书 and sections) ------
 
 # --- LibreOffice (office.py) -------------------------------------------------------
+
+#: Address space of each LibreOffice process (POSIX, RLIMIT_AS): LibreOffice
+#: converts a normal document in well under 500 MB; a hostile one fails instead
+#: of taking the machine.  Windows has the timeout only.
+OFFICE_MAX_ADDRESS_SPACE_BYTES = 1536 * MiB
+
+# --- work folders, leftovers and the build lock (pipeline.py, workdirs.py) ----------
+
+#: A work folder without its lock file (one being created, or left by an older
+#: version) is removed by a later run only when it is older than this.
+STALE_UNLOCKED_WORKDIR_SECONDS = 15 * 60
 
 # --- the web workbench (skilldoc/ui) -----------------------------------------------

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import limits
 from ..errors import EvidenceError, InputError, Location, OutputError, Problem, Severity
 from ..model import PageRange
 from .stamp import FONT_SIZE, Align, Box, format_stamp, place_stamp, stamp_content
@@ -417,7 +418,8 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
                         text = format_stamp(options.stamp, number, plan.last_number)
                         specs.append(_spec(font, font_ref, text, align))
                         number += 1
-                    nums = _copy(w, Path(sf.pdf), sf.password, specs, code=bi.code, origin=sf.origin)
+                    nums = _copy(w, Path(sf.pdf), sf.password, specs, code=bi.code, origin=sf.origin,
+                                 warnings=warnings)
                     if len(nums) != sf.pages:
                         raise EvidenceError(problems=[Problem(
                             f"文件页数与检查时不同（检查时 {sf.pages} 页，合并时 {len(nums)} 页）",
@@ -448,13 +450,22 @@ def _spec(font: _Font, font_ref: int, text: str, align: Align) -> StampSpec:
 
 
 def _copy(w: StreamingPdfWriter, pdf: Path, password: str | None, specs: list[StampSpec] | None,
-          *, code: str | None, origin: Path | None = None, reader: Any = None) -> list[int]:
+          *, code: str | None, origin: Path | None = None, reader: Any = None,
+          warnings: list[Problem] | None = None) -> list[int]:
     if reader is None and not pdf.is_file():
         raise EvidenceError(problems=[Problem(
             "合并时找不到该文件（检查之后被移动或删除了）", Location(str(origin or pdf), item=code),
             hint="把文件放回原处后重试", code="bundle.missing")])
     try:
-        return w.copy_pages(pdf, password, specs, reader=reader)
+        nums = w.copy_pages(pdf, password, specs, reader=reader)
+        if w.capped_pages and warnings is not None:
+            warnings.append(Problem(
+                f"有 {w.capped_pages} 页的页面内容过大（解压后超过 "
+                f"{limits.PDF_QSCAN_MAX_BYTES_PER_PAGE // limits.MiB} MB），未能完整核对，这些页上的页码可能不显示",
+                Location(str(origin or pdf), item=code),
+                hint="请在生成的 PDF 中核对这些页的页码；若缺失，用 PDF 阅读器“打印 → 另存为 PDF”或压缩该文件后重试",
+                severity=Severity.WARNING, code="bundle.content_capped"))
+        return nums
     except (OSError, EvidenceError, OutputError):
         raise
     except Exception as exc:  # pypdf errors on a file that passed validation
@@ -542,7 +553,7 @@ def _write_one_pass(paths: Sequence[Path], workdir: Path, options: BundleOptions
                          for i in range(sf.pages)]
                 try:
                     nums = _copy(w, Path(sf.pdf), sf.password, specs, code=bi.code, origin=sf.origin,
-                                 reader=reader)
+                                 reader=reader, warnings=problems)
                 except EvidenceError as exc:
                     problems.extend(exc.problems)
                     failed = True

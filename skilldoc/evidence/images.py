@@ -36,18 +36,71 @@ from typing import Any
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from .. import limits
+
 A4 = (595.28, 841.89)  # points, portrait
 MARGIN = 42.52  # 15 mm on every side ...
 BOTTOM_MARGIN = 56.69  # ... and 20 mm at the bottom, where the page number goes
 DEFAULT_DPI = 150.0
 MIN_DPI, MAX_DPI = 50.0, 2400.0
-MAX_DECODED_PIXELS = 250_000_000  # non-JPEG images are decoded: keep memory bounded
 
 IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "TIFF", "BMP", "DIB", "GIF", "WEBP")
 
 
 class ImageProblem(Exception):
     """The image cannot be read or turned into a PDF; ``str()`` is a Chinese sentence."""
+
+
+class ImageTooLarge(ImageProblem):
+    """Decoding the image would take more memory than :mod:`skilldoc.limits` allows."""
+
+
+# bytes a pixel takes once decoded, as Pillow stores it or converts it on the way to the PDF
+# (RGB is stored in 4 bytes; 16-bit grey, palette and alpha images are converted to 4-byte modes)
+_ONE_BYTE_MODES = frozenset({"1", "L"})
+
+
+def decoded_bytes(size: tuple[int, int], mode: str) -> int:
+    """The memory one decoded frame of ``size`` in ``mode`` takes (before conversions)."""
+    return size[0] * size[1] * (1 if mode in _ONE_BYTE_MODES else 4)
+
+
+def _too_large(what: str, need: int, limit: int) -> ImageTooLarge:
+    return ImageTooLarge(f"图片过大：{what}，解码约需 {_mib(need)} MB 内存，超过上限 {_mib(limit)} MB")
+
+
+def _mib(n: int) -> str:
+    return f"{n / limits.MiB:,.0f}"
+
+
+def _check_budget(im: Image.Image, fmt: str, frames: int) -> None:
+    """Refuse, from the headers alone, an image whose decoding would take too much memory.
+
+    Every frame that will be decoded is counted (all pages of a TIFF; the first frame of an
+    animation; a JPEG only at the 1/8 draft scale it is checked at) with its own size and mode.
+    """
+    if fmt in ("JPEG", "MPO"):
+        w, h = im.size
+        need = decoded_bytes((max(1, -(-w // 8)), max(1, -(-h // 8))), im.mode)
+        if need > limits.IMAGE_MAX_FRAME_BYTES:
+            raise _too_large(f"{w}×{h} 像素", need, limits.IMAGE_MAX_FRAME_BYTES)
+        return
+    if frames > limits.IMAGE_MAX_FRAMES:
+        raise ImageTooLarge(f"图片共 {frames} 页（帧），超过上限 {limits.IMAGE_MAX_FRAMES} 页")
+    total = 0
+    for index in range(frames):
+        if index:
+            im.seek(index)  # reads the frame's header only
+        need = decoded_bytes(im.size, im.mode)
+        where = f"第 {index + 1} 页 " if frames > 1 else ""
+        if need > limits.IMAGE_MAX_FRAME_BYTES:
+            raise _too_large(f"{where}{im.width}×{im.height} 像素（{im.mode}）", need,
+                             limits.IMAGE_MAX_FRAME_BYTES)
+        total += need
+        if total > limits.IMAGE_MAX_TOTAL_BYTES:
+            raise _too_large(f"共 {frames} 页", total, limits.IMAGE_MAX_TOTAL_BYTES)
+    if frames > 1:
+        im.seek(0)
 
 
 @dataclass(frozen=True)
@@ -415,13 +468,13 @@ def image_to_pdf(src: Path, dest: Path, *, data: bytes | None = None) -> ImagePd
             fmt = im.format or ""
             if fmt not in IMAGE_FORMATS:
                 raise ImageProblem(f"不支持的图片格式 {fmt or '未知'}")
+            animated = fmt in ("GIF", "WEBP", "PNG") and getattr(im, "n_frames", 1) > 1
+            # what will be decoded: every page of a TIFF, the first frame of anything else
+            _check_budget(im, fmt, getattr(im, "n_frames", 1) if fmt == "TIFF" else 1)
             if fmt in ("JPEG", "MPO"):
                 jpeg = data if fmt == "JPEG" else data[:_jpeg_end(data)]
                 pages.append(_jpeg_page(jpeg, im))
             else:
-                if im.width * im.height > MAX_DECODED_PIXELS:
-                    raise ImageProblem(f"图片过大（{im.width}×{im.height} 像素）")
-                animated = fmt in ("GIF", "WEBP", "PNG") and getattr(im, "n_frames", 1) > 1
                 if fmt == "PNG" and not animated and im.mode in ("1", "L", "P", "RGB"):
                     im.load()  # decode once: a damaged PNG is an error, not a grey page
                     direct = _png_image(data, im.info.get("icc_profile") or None)
@@ -453,4 +506,4 @@ def image_to_pdf(src: Path, dest: Path, *, data: bytes | None = None) -> ImagePd
     return ImagePdf(len(pages), tuple(dict.fromkeys(notes)))
 
 
-__all__ = ["A4", "ImagePdf", "ImageProblem", "image_to_pdf", "page_layout", "placement_matrix"]
+__all__ = ["A4", "ImagePdf", "ImageProblem", "ImageTooLarge", "decoded_bytes", "image_to_pdf", "page_layout", "placement_matrix"]

@@ -44,6 +44,7 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError
 
+from .. import limits
 from ..errors import (
     ConversionError,
     EvidenceError,
@@ -190,6 +191,10 @@ class _NeedsCrypto(Exception):
     pass
 
 
+class _TooBig(Exception):
+    """The PDF exceeds a limit of :mod:`skilldoc.limits`; ``str()`` says which, in Chinese."""
+
+
 @dataclass
 class _PdfFacts:
     reader: PdfReader
@@ -207,6 +212,9 @@ def _open_pdf(path: Path, password: str | None, *, strict: bool) -> _PdfFacts:
 
 def _read_pdf_facts(path: Path, password: str | None, *, strict: bool) -> _PdfFacts:
     reader = PdfReader(path, strict=strict)
+    objects = sum(len(entries) for entries in reader.xref.values()) + len(reader.xref_objStm)
+    if objects > limits.PDF_MAX_OBJECTS:
+        raise _TooBig(f"PDF 中的对象过多（{objects:,} 个，上限 {limits.PDF_MAX_OBJECTS:,} 个）")
     used: str | None = None
     if reader.is_encrypted:
         candidates = [""] + ([password] if password else [])
@@ -217,6 +225,8 @@ def _read_pdf_facts(path: Path, password: str | None, *, strict: bool) -> _PdfFa
         else:
             raise _WrongPassword() if password else _NeedsPassword()
     count = len(reader.pages)
+    if count > limits.PDF_MAX_PAGES:
+        raise _TooBig(f"PDF 页数过多（{count:,} 页，上限 {limits.PDF_MAX_PAGES:,} 页）")
     for page in reader.pages:  # resolve inherited attributes now: a broken page tree fails here
         _ = page.mediabox, page.get("/Rotate", 0)
     names: list[str] = []
@@ -322,10 +332,25 @@ class _Preparer:
                 hint = ("找到名称相近的文件：" + "、".join(display_path(p) for p in near)
                         + "。若是其中之一，请改正路径；否则" + hint)
             return None, [ctx.problem("文件不存在", hint, "evidence.missing")]
-        if path.is_dir():
+        try:
+            kind = limits.file_kind(path)  # before opening: a FIFO or a device would block or never end
+        except OSError as exc:
+            return None, [ctx.problem(f"无法读取文件：{exc.strerror or exc}",
+                                      "检查文件权限，或关闭正在占用该文件的程序后重试", "evidence.unreadable")]
+        if kind == "文件夹":
             return None, [ctx.problem("这是一个文件夹，不是文件", "请逐个列出文件夹中的文件", "evidence.folder")]
+        if kind is not None:
+            return None, [ctx.problem(f"这不是普通文件，而是{kind}，无法作为证明材料读取",
+                                      "证明材料只能是普通文件（PDF、图片或 Office 文档）：请把实际的文件复制到"
+                                      "证明材料文件夹中，并列出该文件", "evidence.special")]
         try:
             size = path.stat().st_size
+            if size > limits.EVIDENCE_MAX_FILE_BYTES:
+                return None, [ctx.problem(
+                    f"文件过大（{size / limits.MiB:,.0f} MB），超过单个证明材料文件的上限 "
+                    f"{limits.EVIDENCE_MAX_FILE_BYTES // limits.MiB} MB",
+                    "请压缩该文件（如扫描件降低分辨率、用 PDF 阅读器“减小文件大小”），或把它拆分为几个文件分别列出",
+                    "evidence.too_large")]
             with open(path, "rb") as fh:
                 head = fh.read(2048)
         except OSError as exc:
@@ -397,12 +422,16 @@ class _Preparer:
                 facts = _open_pdf(path, ctx.password, strict=True)
             except (_NeedsPassword, _WrongPassword, _NeedsCrypto) as exc:
                 return None, [self._password_problem(ctx, exc)]
+            except _TooBig as exc:
+                return None, [self._too_big_problem(ctx, exc)]
             except Exception:
                 try:
                     facts = _open_pdf(path, ctx.password, strict=False)
                     repaired = True
                 except (_NeedsPassword, _WrongPassword, _NeedsCrypto) as exc:
                     return None, [self._password_problem(ctx, exc)]
+                except _TooBig as exc:
+                    return None, [self._too_big_problem(ctx, exc)]
                 except Exception as exc:
                     return None, [ctx.problem(
                         f"PDF 文件已损坏，无法读取（{_short(exc)}）",
@@ -451,6 +480,11 @@ class _Preparer:
         return target
 
     @staticmethod
+    def _too_big_problem(ctx: _Context, exc: Exception) -> Problem:
+        return ctx.problem(str(exc), "请把该 PDF 拆分为几个文件分别列出，或用 PDF 阅读器“打印 → 另存为 PDF”"
+                           "生成一份精简的副本后使用", "evidence.pdf_too_large")
+
+    @staticmethod
     def _password_problem(ctx: _Context, exc: Exception) -> Problem:
         if isinstance(exc, _NeedsCrypto):
             return ctx.problem("PDF 使用 AES 加密，读取它需要 Python 库 cryptography",
@@ -468,11 +502,16 @@ class _Preparer:
         key = _hash_file(path, "image")
         cached = self.cache.get("image", key)
         if cached is None:
-            from .images import ImageProblem, image_to_pdf  # Pillow only when there is an image
+            from .images import ImageProblem, ImageTooLarge, image_to_pdf  # Pillow only here
 
             target, _ = self.cache.paths("image", key)
             try:
                 made = image_to_pdf(path, target)
+            except ImageTooLarge as exc:
+                return None, [ctx.problem(str(exc),
+                                          "请用看图软件降低图片的分辨率（像素尺寸），或另存为 JPEG 后使用；"
+                                          "多页的 TIFF 请另存为 PDF 或拆分为几个文件",
+                                          "evidence.image_too_large")]
             except ImageProblem as exc:
                 return None, [ctx.problem(f"图片无法读取：{exc}",
                                           "用看图软件打开确认；能打开的话另存为 JPG 或 PNG 后使用",

@@ -68,6 +68,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from .. import limits
 from .stamp import Box, normalise_rotation, visible_box
 
 PRODUCER = "skilldoc"
@@ -196,6 +197,8 @@ class StreamingPdfWriter:
         self._crc = 0
         self.pages: list[int] = []  # output page object numbers, in page order
         self._q_streams: dict[int, int] = {}
+        #: pages of the last :meth:`copy_pages` whose content was too large to scan to its end
+        self.capped_pages = 0
         self.pages_root = self.alloc()
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
@@ -288,6 +291,7 @@ class StreamingPdfWriter:
                 # break the reader <-> object reference cycles now, so memory stays flat
                 # without waiting for (or paying for) the cyclic garbage collector
                 pages = []
+                self.capped_pages = ser.qscan.capped_pages
                 ser.close()
                 reader.close()
         self.pages.extend(nums)
@@ -389,6 +393,7 @@ class _Serializer:
         self.queue: list[IndirectObject] = []
         self.pending: list[tuple[int, StreamObject]] = []  # direct streams of in-memory objects
         self._resources: dict[tuple[tuple[int, int], int], tuple[int, str]] = {}
+        self.qscan = _QScan()
 
     def close(self) -> None:
         self.map.clear()
@@ -534,7 +539,7 @@ class _Serializer:
         else:
             box = visible_box(media, crop)
             res_bytes, font_name = self._stamped_resources(resources, stamp.font_ref)
-            push, pop = _save_depths(page.get("/Contents"))
+            push, pop = _save_depths(page.get("/Contents"), self.qscan)
             stamp_num = self.w.alloc()
             # the stamp content starts with one Q; more close what the page's content left open
             self.w.write_stream(stamp_num, b"", b"Q\n" * (pop - 1) + stamp.content(box, rotation, font_name))
@@ -624,7 +629,16 @@ _Q_TOKEN = re.compile(rb"[qQ](?<![^\s\]\[)>}][qQ])(?=[\s\[(/<%]|$)")
 _MAX_DEPTH = 64
 
 
-def _save_depths(contents: Any) -> tuple[int, int]:
+@dataclass
+class _QScan:
+    """Budget and memo of the q/Q counting for one input file (see :func:`_save_depths`)."""
+
+    budget: int = limits.PDF_QSCAN_MAX_BYTES_PER_FILE  # inflated bytes left for this file
+    memo: dict[tuple[int, int], tuple[int, int, bool, bool]] = field(default_factory=dict)
+    capped_pages: int = 0  # pages whose content was not scanned to its end
+
+
+def _save_depths(contents: Any, scan: _QScan | None = None) -> tuple[int, int]:
     """(``q`` to push before the page's content, ``Q`` to pop after it) so the stamp starts from the
     page's initial graphics state whatever the content does.  Balanced content: (1, 1).
 
@@ -633,47 +647,142 @@ def _save_depths(contents: Any) -> tuple[int, int]:
     (with a ``cm``) open at the end, and the stamp would be drawn in their coordinate system.  The
     operator tokens are reduced like brackets (every ``qQ`` pair removed, C-speed ``bytes.replace``)
     to ``Q``×a ``q``×b: push 1 + a, pop 1 + b.  A page without any ``Q`` byte is taken as balanced
-    (one C-speed ``in`` instead of the regex pass: most text pages; a ``q`` left open on such a page
-    keeps its state for the stamp).
+    (a ``q`` left open on such a page keeps its state for the stamp).
 
     Only streams that zlib alone decodes are scanned (plain /FlateDecode or unfiltered: what Word,
     LibreOffice, iText and scanners write); other filter chains (ASCII85 in pure Python would
-    double the bundling time) are taken as balanced.  This is one C-speed inflate and one regex pass
-    per content stream, no operator parsing; the content itself is copied as is, never rewritten.
+    double the bundling time) are taken as balanced.  Streams are inflated incrementally, one
+    chunk (``limits.PDF_INFLATE_CHUNK_BYTES``) at a time, never whole: a 1 MB file whose content
+    inflates to gigabytes costs one chunk of memory.  At most ``PDF_QSCAN_MAX_BYTES_PER_PAGE``
+    inflated bytes are scanned per page and ``PDF_QSCAN_MAX_BYTES_PER_FILE`` per file (``scan``);
+    what lies past a cap is taken as balanced and counted in ``scan.capped_pages`` (the bundle
+    warns).  A stream shared by several pages is scanned once per file (``scan.memo``).
     A lone "q"/"Q" inside a text string may be miscounted: an extra ``q`` is harmless (never
     popped), an extra ``Q`` in ``b`` can make poppler stop before the stamp (as without the guard).
     """
+    scan = scan if scan is not None else _QScan()
     try:
         value = _Resolve.obj(contents)
-        streams = [_Resolve.obj(v) for v in value] if isinstance(value, list) else [value]
-        decoded = [_cheap_decode(s) if isinstance(s, StreamObject) else None for s in streams]
-        if not any(data is not None and b"Q" in data for data in decoded):
-            return 1, 1  # no Q at all (most text pages): nothing can underflow; skip the regex pass
-        ops = b"".join(b"".join(_Q_TOKEN.findall(data)) for data in decoded if data is not None)
-        while b"qQ" in ops:
-            ops = ops.replace(b"qQ", b"")
-        a = ops.count(b"Q")
-        return 1 + min(a, _MAX_DEPTH), 1 + min(len(ops) - a, _MAX_DEPTH)
+        items = list(value) if isinstance(value, list) else [contents]
     except Exception:  # undecodable content: nothing to count
         return 1, 1
+    unmatched_close = open_ = 0  # the page so far reduces to Q × unmatched_close, q × open_
+    page_left = limits.PDF_QSCAN_MAX_BYTES_PER_PAGE
+    capped = any_close = False
+    for item in items:
+        try:
+            key = (item.idnum, item.generation) if isinstance(item, IndirectObject) else None
+            counted = scan.memo.get(key) if key is not None else None
+            if counted is None:
+                stream = _Resolve.obj(item)
+                if not isinstance(stream, StreamObject):
+                    continue
+                allowance = min(page_left, scan.budget)
+                close, opened, has_close, used, complete = _count_q(stream, allowance)
+                scan.budget -= used
+                page_left -= used
+                counted = (close, opened, has_close, complete)
+                if key is not None:
+                    scan.memo[key] = counted
+            close, opened, has_close, complete = counted
+        except Exception:  # undecodable content: nothing to count
+            continue
+        any_close = any_close or has_close
+        matched = min(open_, close)
+        open_ += opened - matched
+        unmatched_close += close - matched
+        if not complete:
+            capped = True
+            break
+    if capped:
+        scan.capped_pages += 1
+    if not any_close:
+        return 1, 1  # no Q at all (most text pages): nothing can underflow
+    return 1 + min(unmatched_close, _MAX_DEPTH), 1 + min(open_, _MAX_DEPTH)
 
 
-def _cheap_decode(stream: StreamObject) -> bytes | None:
-    """The decoded bytes of an unfiltered or plain /FlateDecode stream (C-speed zlib); else None."""
+def _count_q(stream: StreamObject, allowance: int) -> tuple[int, int, bool, int, bool]:
+    """(unmatched ``Q``, open ``q``, any ``Q`` at all, inflated bytes scanned, scanned to the end)
+    of one content stream.
+
+    Inflated chunk by chunk; at most ``allowance`` bytes are scanned.  A stream zlib cannot
+    decode alone is (0, 0, False, 0, True): taken as balanced.
+    """
     filters = stream.get("/Filter")
     raw = stream._data or b""
-    if filters is None:
-        return raw
     if isinstance(filters, list):
-        if len(filters) != 1:
-            return None
-        filters = filters[0]
-    if filters not in ("/FlateDecode", "/Fl") or stream.get("/DecodeParms"):
-        return None
+        if len(filters) > 1:
+            return 0, 0, False, 0, True
+        filters = filters[0] if filters else None
+    if filters is None:
+        chunks: Iterator[bytes] = iter([raw[i:i + limits.PDF_INFLATE_CHUNK_BYTES]
+                                        for i in range(0, len(raw), limits.PDF_INFLATE_CHUNK_BYTES)])
+    elif filters in ("/FlateDecode", "/Fl") and not stream.get("/DecodeParms"):
+        chunks = _inflate_chunks(raw)
+    else:
+        return 0, 0, False, 0, True
+    close = opened = used = 0
+    has_close = False
+    # the last two bytes of the previous buffer: its last byte is still undecided (a token needs
+    # the byte after it), the one before is the lookbehind context
+    tail = b""
+    complete = True
     try:
-        return zlib.decompressobj().decompress(raw)
-    except zlib.error:
-        return None
+        for chunk in chunks:
+            if used + len(chunk) > allowance:
+                chunk = chunk[:max(0, allowance - used)]
+                complete = False
+            used += len(chunk)
+            ops = _tokens(tail + chunk, len(tail) // 2, final=False)
+            has_close = has_close or b"Q" in ops
+            close, opened = _reduce_q(ops, close, opened)
+            tail = (tail + chunk)[-2:]
+            if not complete:
+                return close, opened, has_close, used, False
+    except zlib.error:  # a damaged stream: count what inflated
+        pass
+    ops = _tokens(tail, len(tail) // 2, final=True)
+    has_close = has_close or b"Q" in ops
+    close, opened = _reduce_q(ops, close, opened)
+    return close, opened, has_close, used, complete
+
+
+def _inflate_chunks(raw: bytes) -> Iterator[bytes]:
+    """``raw`` inflated, at most ``PDF_INFLATE_CHUNK_BYTES`` at a time (never the whole stream)."""
+    inflater = zlib.decompressobj()
+    data = raw
+    while data:
+        chunk = inflater.decompress(data, limits.PDF_INFLATE_CHUNK_BYTES)
+        data = inflater.unconsumed_tail
+        if chunk:
+            yield chunk
+        elif not data or inflater.eof:
+            break
+    rest = inflater.flush() if not inflater.eof else b""
+    if rest:
+        yield rest
+
+
+def _tokens(buf: bytes, skip: int, *, final: bool) -> bytes:
+    """The q/Q tokens of ``buf`` starting at or after ``skip`` (C-speed ``findall``); unless ``final``,
+    a token on the last byte is left for the next chunk (its following byte decides whether it is one)."""
+    if b"Q" not in buf and b"q" not in buf:
+        return b""
+    ops = b"".join(_Q_TOKEN.findall(buf, skip))
+    if ops and not final and _Q_TOKEN.match(buf, len(buf) - 1):
+        ops = ops[:-1]
+    return ops
+
+
+def _reduce_q(ops: bytes, close: int, opened: int) -> tuple[int, int]:
+    """Append the tokens ``ops`` to a sequence that reduced to Q × close, q × opened; reduce again."""
+    if not ops:
+        return close, opened
+    while b"qQ" in ops:
+        ops = ops.replace(b"qQ", b"")
+    extra_close = ops.count(b"Q")
+    matched = min(opened, extra_close)
+    return close + extra_close - matched, opened - matched + len(ops) - extra_close
 
 
 def _needs_space(val: Any) -> bool:
