@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ChecksFailed, InputError, Location, OutputError, Problem
+from .errors import ChecksFailed, EvidenceError, InputError, Location, OutputError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from .checks.engine import CheckReport
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import BuildResult
     from .project import InitResult
 
-__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "count", "init"]
+__all__ = ["BuildResult", "ChecksFailed", "EvidenceError", "build", "bundle_files", "check", "count", "init"]
 
 
 def __getattr__(name: str) -> Any:
@@ -80,7 +80,9 @@ def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "
 
     out = Path(out)
     _check_output_file(out)  # before converting anything: that can take minutes
-    with tempfile.TemporaryDirectory(prefix="skilldoc-") as tmp:
+    from .workdirs import work_folder
+
+    with work_folder("skilldoc-") as tmp:
         # checks every file and copies it in one pass (each PDF parsed once); all problems are
         # still raised together before the output is replaced
         result = bundle_paths([Path(f) for f in files], out, Path(tmp),

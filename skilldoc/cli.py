@@ -218,8 +218,9 @@ def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ..
         click.echo(format_json(report))
     else:
         click.echo(format_text(report, color=sys.stdout.isatty()))
-    if report.has_errors:
-        click.get_current_context().exit(api.ChecksFailed.exit_code)
+    if report.has_errors:  # evidence that cannot be used: 4, as build says; other findings: 5
+        click.get_current_context().exit(api.EvidenceError.exit_code if report.evidence_failed
+                                         else api.ChecksFailed.exit_code)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")

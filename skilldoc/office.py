@@ -31,13 +31,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from . import limits
 from .errors import ConversionError, Location, Problem, ToolMissing
+from .workdirs import work_folder
 
 ENV_VAR = "SKILLDOC_SOFFICE"
 
@@ -282,7 +283,7 @@ def convert_many(sources: Sequence[tuple[Path, str | None]], out_dir: Path, *,
         return results
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    with tempfile.TemporaryDirectory(prefix="skilldoc-soffice-") as tmp:
+    with work_folder("skilldoc-soffice-") as tmp:
         tmp_path = Path(tmp)
         env = _environment(tmp_path)
         timeout = base_timeout + timeout_per_file * len(jobs)
@@ -362,6 +363,7 @@ def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str],
     kwargs: dict[str, object] = {}
     if os.name == "posix":
         kwargs["start_new_session"] = True
+        kwargs["preexec_fn"] = _limit_memory
     else:  # pragma: no cover - Windows
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
     try:
@@ -375,6 +377,22 @@ def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str],
         _kill_group(proc)
         return _Outcome(None, b"", timeout, timed_out=True)
     return _Outcome(proc.returncode, output, timeout)
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """Cap the converter's address space (``limits.OFFICE_MAX_ADDRESS_SPACE_BYTES``), POSIX only:
+    a hostile document makes LibreOffice fail instead of taking the machine's memory."""
+    import resource
+
+    cap = limits.OFFICE_MAX_ADDRESS_SPACE_BYTES
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def _deliver(job: _Job, run_dir: Path) -> bool:

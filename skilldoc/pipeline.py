@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,7 +110,7 @@ def _problems_beside_workbook_errors(parts: _Inputs, workdir: Path) -> list[Prob
     found: list[Problem] = []
     items = ordered_evidence(app.evidence)
     try:
-        _, ev_warnings = prepare_inputs(items, workdir)
+        _, ev_warnings = prepare_inputs(items, workdir, root=parts.project.root)
         found.extend(ev_warnings)
     except SkilldocError as exc:
         found.extend(exc.problems)
@@ -172,7 +170,7 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
     plan = None
     items = ordered_evidence(loaded.app.evidence)
     try:
-        inputs, ev_warnings = prepare_inputs(items, workdir)
+        inputs, ev_warnings = prepare_inputs(items, workdir, root=loaded.project.root)
         evidence_problems.extend(ev_warnings)
         options = BundleOptions(duplex=duplex, item_starts_odd=duplex and odd_items, start=start, toc=toc,
                                 **({"stamp": stamp} if stamp else {}))
@@ -197,6 +195,7 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
         limit=limit or SECTIONS[0].limit,
         standards=standards,
     )
+    report.evidence_failed = plan is None
     return Prepared(loaded, plan, rendered, report, warnings)
 
 
@@ -298,26 +297,34 @@ def _require_soffice() -> None:
 
 @contextmanager
 def _workdir(out_dir: Path | None) -> Iterator[Path]:
-    """A scratch folder; inside the output folder when there is one, so moves are atomic renames."""
-    if out_dir is not None:
+    """A scratch folder; inside the output folder when there is one, so moves are atomic renames.
+
+    With an output folder, the build holds its lock (:class:`skilldoc.workdirs.FolderLock`) for the
+    whole run: a second build into the same folder is refused while this one runs.  Scratch folders
+    that earlier killed runs left (``output/.skilldoc-*``, ``skilldoc-*`` in the temporary folder)
+    are removed on the way in (:mod:`skilldoc.workdirs`).
+    """
+    from .workdirs import FolderLock, work_folder
+
+    if out_dir is None:
+        with work_folder("skilldoc-") as path:
+            yield path
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(problems=[Problem(f"无法创建输出文件夹：{os_reason(exc)}", Location(str(out_dir)),
+                                            hint="检查路径是否写对、是否有写入权限；或用 -o 指定另一个输出文件夹",
+                                            code="output.folder")]) from None
+    with ExitStack() as stack:
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(problems=[Problem(f"无法创建输出文件夹：{os_reason(exc)}", Location(str(out_dir)),
-                                                hint="检查路径是否写对、是否有写入权限；或用 -o 指定另一个输出文件夹",
-                                                code="output.folder")]) from None
-        try:
-            path = Path(tempfile.mkdtemp(prefix=".skilldoc-", dir=out_dir))
+            stack.enter_context(FolderLock(out_dir))
+            path = stack.enter_context(work_folder(".skilldoc-", out_dir))
         except OSError as exc:
             raise OutputError(problems=[Problem(f"无法在输出文件夹中写入文件：{os_reason(exc)}", Location(str(out_dir)),
                                                 hint="检查该文件夹的写入权限、磁盘是否已满；或用 -o 指定另一个输出文件夹",
                                                 code="output.folder")]) from None
-    else:
-        path = Path(tempfile.mkdtemp(prefix="skilldoc-"))
-    try:
         yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _move_into_place(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:

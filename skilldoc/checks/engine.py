@@ -90,6 +90,9 @@ class CheckReport:
     thresholds: list[ThresholdResult] = field(default_factory=list)
     standards: list[tuple[str, str]] = field(default_factory=list)  # (key, title) of each standard checked
     limit: int = 3000
+    # an evidence file could not be used (its problems are among the findings): ``check`` then
+    # exits with the evidence code (4), as ``build`` does, instead of the checks' (5)
+    evidence_failed: bool = False
 
     @property
     def errors(self) -> list[Problem]:

@@ -34,7 +34,7 @@ import json
 import logging
 import os
 import shutil
-import tempfile
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -560,6 +560,7 @@ class _Preparer:
         first of them.
         """
         from .. import office
+        from ..workdirs import work_folder
 
         pending: dict[str, tuple[Path, str | None]] = {}
         shown: dict[str, list[str]] = {}
@@ -581,7 +582,7 @@ class _Preparer:
         if not pending:
             return
         try:
-            with tempfile.TemporaryDirectory(prefix="skilldoc-convert-") as tmp:
+            with work_folder("skilldoc-convert-") as tmp:
                 results = office.convert_many(list(pending.values()), Path(tmp))
                 for key, (path, _suffix) in pending.items():
                     self._store_office(key, results[path])
@@ -750,9 +751,23 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
     preparer = _Preparer(workdir)
     inputs: list[BundleInput] = []
     problems: list[Problem] = []
-    preparer.convert_office([(Path(path), _item_context(item, Path(path), root))  # one LibreOffice run
-                             for item in items for path in item.files])
+    # where each listed file really is: names matched up to Unicode normalisation / trailing
+    # spaces, and anything leading out of the applicant folder refused (None) before it is read
+    listed: list[tuple[EvidenceItem, list[tuple[Path, _Context] | None]]] = []
     for item in items:
+        entries: list[tuple[Path, _Context] | None] = []
+        for raw in item.files:
+            path = Path(raw)
+            ctx = _item_context(item, path, root)
+            if root is not None:
+                located, found = _locate_inside(path, Path(root), ctx)
+                problems.extend(found)
+                entries.append((located, ctx) if located is not None else None)
+            else:
+                entries.append((path, ctx))
+        listed.append((item, entries))
+    preparer.convert_office([entry for _, entries in listed for entry in entries if entry is not None])
+    for item, entries in listed:
         if not item.files:
             problems.append(Problem("该证明材料没有列出任何文件",
                                     Location(f"{LAYOUT.workbook}", sheet=LAYOUT.sheets["evidence"], line=item.row or None,
@@ -761,9 +776,10 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
                                     code="evidence.no_files"))
             continue
         files: list[SourceFile] = []
-        for path in item.files:
-            ctx = _item_context(item, Path(path), root)
-            source, found = preparer.file(Path(path), ctx)
+        for entry in entries:
+            if entry is None:
+                continue
+            source, found = preparer.file(*entry)
             problems.extend(found)
             if source is not None:
                 files.append(source)
@@ -772,6 +788,76 @@ def prepare_inputs(items: Sequence[EvidenceItem], workdir: Path, *,
                                       sum(f.pages for f in files)))
     _raise_if_errors(problems)
     return inputs, problems
+
+
+# --- containment: evidence comes from inside the applicant folder ---------------------
+
+
+def _name_key(name: str) -> str:
+    """A file name as a person typing it means it: NFC (macOS disks store NFD), no trailing spaces
+    (before the extension or at the end)."""
+    name = unicodedata.normalize("NFC", name).rstrip()
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem.rstrip()}.{ext}" if dot and stem.strip() else name
+
+
+def _match_names(path: Path) -> Path | None:
+    """The existing file ``path`` means when its name (or a folder's) differs from the disk's only by
+    Unicode normalisation or trailing spaces; None when there is no such file or more than one."""
+    missing: list[str] = []
+    base = path
+    while not os.path.lexists(base):
+        if base.parent == base:
+            return None
+        missing.append(base.name)
+        base = base.parent
+    for name in reversed(missing):
+        try:
+            hits = [entry for entry in os.listdir(base) if _name_key(entry) == _name_key(name)]
+        except OSError:
+            return None
+        if len(hits) != 1:
+            return None
+        base = base / hits[0]
+    return base if missing else None
+
+
+def _within(path: str, folder: str) -> bool:
+    path, folder = os.path.normcase(path), os.path.normcase(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _locate_inside(path: Path, root: Path, ctx: _Context) -> tuple[Path | None, list[Problem]]:
+    """``path`` (a file listed on the 证明材料 sheet) as found inside the applicant folder ``root``.
+
+    A name that matches a file only up to Unicode normalisation or trailing spaces is used with a
+    warning.  A path that leads out of the folder — ``../``, an absolute path elsewhere, or a
+    symbolic link (the file's or a folder's on the way) pointing outside — is refused (None):
+    the bundle, and LibreOffice converting a file, must read nothing the applicant did not put
+    into the folder.
+    """
+    problems: list[Problem] = []
+    if not os.path.lexists(path):
+        matched = _match_names(path)
+        if matched is not None:
+            problems.append(ctx.problem(
+                f"磁盘上的文件名是“{display_path(matched, root)}”，与工作表中填写的只差 Unicode 规范化形式"
+                "（如 macOS 磁盘上的 NFD 写法）或末尾的空格，已按该文件处理",
+                "建议把“证明材料”工作表中的文件名改成与磁盘上一致，或给文件改名", "evidence.name_normalised",
+                Severity.WARNING))
+            path = matched
+    real_root = os.path.realpath(root)
+    if _within(os.path.realpath(path), real_root):
+        return path, problems
+    if _within(os.path.normpath(os.path.abspath(path)), os.path.normpath(os.path.abspath(root))):
+        message = (f"这是指向申报文件夹之外（{os.path.realpath(path)}）的符号链接（快捷方式），"
+                   "为安全起见不读取")
+    else:
+        message = "路径指向申报文件夹之外（含“../”或是其他位置的绝对路径），为安全起见不读取"
+    problems.append(ctx.problem(
+        message, "证明材料必须放在申报文件夹内：请把该文件本身复制到 证明材料/ 文件夹中，"
+        "并在“证明材料”工作表“文件”列填写 证明材料/文件名", "evidence.outside"))
+    return None, problems
 
 
 def _item_context(item: EvidenceItem, path: Path, root: Path | None) -> _Context:
