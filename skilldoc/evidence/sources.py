@@ -133,7 +133,7 @@ def sniff(head: bytes) -> str | None:
 
 def declared_kind(path: Path) -> str | None:
     """The kind a file's extension promises: "pdf", "image", "office" or None."""
-    ext = path.suffix.lower()
+    ext = path.suffix.lower().rstrip()  # "营业执照.pdf " (a trailing space) is still a PDF
     if ext in PDF_EXTENSIONS:
         return "pdf"
     if ext in IMAGE_EXTENSIONS:
@@ -362,7 +362,7 @@ class _Preparer:
 
         declared = declared_kind(path)
         magic = sniff(head)
-        ext = path.suffix.lower()
+        ext = path.suffix.lower().rstrip()  # "营业执照.pdf " (a trailing space) is still a PDF
         notes: list[Problem] = []
         if declared is None:
             return None, [ctx.problem(f"不支持的文件类型“{ext or '（无扩展名）'}”",
@@ -637,11 +637,11 @@ def _office_suffix(path: Path) -> str | None:
         return None
     if magic in ("pdf", "heic", *IMAGE_MAGIC):
         return None
-    ext = path.suffix.lower()
+    ext = path.suffix.lower().rstrip()  # "营业执照.pdf " (a trailing space) is still a PDF
     if ext in _WPS_SUFFIX:
         old, new = _WPS_SUFFIX[ext]
         return old if magic == "ole" else new if magic == "zip" else ""
-    return ""
+    return ext if ext != path.suffix.lower() else ""  # LibreOffice is shown "x.docx", not "x.docx "
 
 
 def _relocate(problem: Problem, ctx: _Context) -> Problem:

@@ -1,0 +1,507 @@
+"""Hostile evidence (issue 9): every run ends in bounded memory, reads nothing outside the
+applicant folder and leaves nothing behind.  Every hostile input is built here, in the test."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import unicodedata
+import zlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import DecodedStreamObject, NameObject
+
+from skilldoc import api, limits, workdirs
+from skilldoc.cli import cli
+from skilldoc.errors import EvidenceError, OutputError, Severity
+from skilldoc.evidence import writer
+from skilldoc.evidence.sources import prepare_inputs, prepare_paths
+from skilldoc.form import LAYOUT
+from skilldoc.model import EvidenceItem
+
+POSIX = os.name == "posix"
+
+
+# --- building hostile files -------------------------------------------------------------
+
+
+def flate_bomb(unit: bytes, copies: int) -> bytes:
+    """A zlib stream that inflates to ``unit`` × (copies + 1) but takes about len(compressed unit) ×
+    copies bytes: full-flush blocks of the same input compress to the same bytes, so one block is
+    repeated (no trailer: the inflater just runs out of input)."""
+    c = zlib.compressobj(9)
+    head = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
+    return head + block * copies
+
+
+def pdf_with_content(content: bytes, *, flate: bool = True, pages: int = 1) -> bytes:
+    """A PDF whose ``pages`` pages all share one content stream (``content``: already deflated
+    when ``flate``)."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    content_num = 3 + pages
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode()]
+    objs += [f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents {content_num} 0 R/Resources<<>>>>"
+             .encode() for _ in range(pages)]
+    filt = b"/Filter/FlateDecode" if flate else b""
+    objs.append(b"<<%s/Length %d>>\nstream\n" % (filt, len(content)) + content + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for num, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def png_header_only(width: int, height: int, color_type: int = 6, bits: int = 8) -> bytes:
+    """A PNG that declares ``width`` × ``height`` (RGBA by default) with one tiny IDAT: what a
+    decoder would allocate comes from the header alone."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (len(body).to_bytes(4, "big") + kind + body
+                + zlib.crc32(kind + body).to_bytes(4, "big"))
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([bits, color_type, 0, 0, 0])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
+
+
+def peak_mib(code: str, *args: str, timeout: float = 120) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run ``code`` in a fresh interpreter; its peak resident memory (MiB) and the finished process."""
+    wrapper = textwrap.dedent("""
+        import resource, sys
+        sys.argv = [sys.argv[0], *sys.argv[1:]]
+        try:
+            exec(compile(sys.stdin.read(), "<test>", "exec"))
+        finally:
+            print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    """)
+    proc = subprocess.run([sys.executable, "-c", wrapper, *args], input=code, capture_output=True,
+                          text=True, timeout=timeout)
+    found = re.search(r"PEAK (\d+)", proc.stderr)
+    assert found, proc.stderr
+    return int(found.group(1)) / 1024, proc
+
+
+def _item(root: Path, code: str, *paths: Path) -> EvidenceItem:
+    return EvidenceItem(code=code, title="材料", part="3.师资队伍", files=tuple(paths), password=None, row=5)
+
+
+@pytest.fixture
+def applicant(tmp_path: Path) -> Path:
+    root = tmp_path / "申报"
+    (root / LAYOUT.evidence_dir).mkdir(parents=True)
+    (root / LAYOUT.workbook).write_bytes(b"placeholder")
+    return root
+
+
+def _good_pdf(path: Path) -> Path:
+    path.write_bytes(pdf_with_content(b"BT /F1 12 Tf ET", flate=False))
+    return path
+
+
+def _errors(exc: EvidenceError) -> list[str]:
+    return [p.code for p in exc.problems if p.severity is Severity.ERROR]
+
+
+# --- PDFs: the q/Q count streams, never inflates a whole stream ---------------------------
+
+
+def _reference_depths(content: bytes) -> tuple[int, int]:
+    """The q/Q reduction over the whole decoded content at once (the behaviour to keep)."""
+    ops = b"".join(writer._Q_TOKEN.findall(content))
+    if b"Q" not in ops:
+        return 1, 1
+    while b"qQ" in ops:
+        ops = ops.replace(b"qQ", b"")
+    a = ops.count(b"Q")
+    return 1 + min(a, 64), 1 + min(len(ops) - a, 64)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+def test_chunked_count_equals_the_whole_stream_count_at_every_chunk_boundary(monkeypatch, chunk):
+    monkeypatch.setattr(limits, "PDF_INFLATE_CHUNK_BYTES", chunk)
+    rng = random.Random(chunk)
+    words = [b"q", b"Q", b"q\n", b"Q\n", b"1 0 0 1 0 0 cm", b"(q)", b"/Qx", b"BT", b"ET", b"Qq", b"[", b"]",
+             b"qQ", b" ", b"\n"]
+    for _ in range(200):
+        content = b" ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        for flate in (True, False):
+            stream = DecodedStreamObject()
+            stream._data = zlib.compress(content) if flate else content
+            if flate:
+                stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+            assert writer._save_depths(stream) == _reference_depths(content), content
+
+
+def test_a_1mb_pdf_inflating_to_a_gigabyte_is_bundled_in_bounded_memory(tmp_path):
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(pdf_with_content(flate_bomb(b"q Q " * (1 << 18), 1000), pages=3))
+    assert bomb.stat().st_size < 1_200_000  # inflates to about 1 GiB per page
+    out = tmp_path / "out.pdf"
+    code = f"from skilldoc import api\nr = api.bundle_files([{str(bomb)!r}], {str(out)!r}, toc=False)\n" \
+           "print([p.code for p in r.warnings])"
+    peak, proc = peak_mib(code)
+    assert proc.returncode == 0, proc.stderr
+    assert "bundle.content_capped" in proc.stdout  # the clerk is told the page was not scanned to its end
+    assert peak < 250, f"peak {peak:.0f} MiB"
+    assert len(PdfReader(out).pages) == 3
+
+
+def test_capped_pages_are_counted_and_shared_streams_scanned_once(monkeypatch):
+    monkeypatch.setattr(limits, "PDF_QSCAN_MAX_BYTES_PER_PAGE", 10_000)
+    stream = DecodedStreamObject()
+    stream._data = flate_bomb(b"q " * 5_000, 10)
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    scan = writer._QScan()
+    assert writer._save_depths(stream, scan) == (1, 1)  # past the cap: the rest taken as balanced
+    assert scan.capped_pages == 1 and scan.budget == limits.PDF_QSCAN_MAX_BYTES_PER_FILE - 10_000
+
+
+def test_pdf_with_too_many_pages_is_refused_with_its_item(applicant, monkeypatch):
+    monkeypatch.setattr(limits, "PDF_MAX_PAGES", 5)
+    path = applicant / "证明材料" / "厚.pdf"
+    path.write_bytes(pdf_with_content(b"", flate=False, pages=6))
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E07", path)], applicant / "work", root=applicant)
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.pdf_too_large" and problem.location.item == "E07"
+    assert "6 页" in problem.message and "拆分" in (problem.hint or "")
+
+
+def test_oversized_file_is_refused_before_it_is_read(applicant, monkeypatch):
+    monkeypatch.setattr(limits, "EVIDENCE_MAX_FILE_BYTES", 1000)
+    path = applicant / "证明材料" / "大.pdf"
+    path.write_bytes(pdf_with_content(b" " * 2000, flate=False))
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E02", path)], applicant / "work", root=applicant)
+    assert _errors(info.value) == ["evidence.too_large"]
+
+
+# --- images: the decoded memory of every frame, from the headers ------------------------------
+
+
+def test_png_rgba_bomb_is_refused_from_its_header_naming_file_and_item(applicant):
+    path = applicant / "证明材料" / "截图.png"
+    path.write_bytes(png_header_only(30_000, 30_000))  # 3.4 GB of RGBA, under the old pixel limit
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E18", path)], applicant / "work", root=applicant)
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.image_too_large"
+    assert problem.location.item == "E18" and problem.location.file.endswith("截图.png")
+    assert "30000×30000" in problem.message and "MB" in problem.message
+    assert "降低" in problem.hint and "JPEG" in problem.hint
+
+
+def test_png_bomb_peak_memory_stays_small(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header_only(20_000, 20_000))
+    code = (f"from skilldoc.evidence.images import image_to_pdf, ImageTooLarge\n"
+            f"try:\n    image_to_pdf({str(path)!r}, {str(tmp_path / 'x.pdf')!r})\n"
+            f"except ImageTooLarge as e:\n    print('REFUSED', e)\n")
+    peak, proc = peak_mib(code)
+    assert "REFUSED" in proc.stdout and peak < 150
+
+
+def test_all_frames_of_a_multipage_tiff_count(applicant, monkeypatch):
+    monkeypatch.setattr(limits, "IMAGE_MAX_TOTAL_BYTES", 1 * limits.MiB)
+    path = applicant / "证明材料" / "扫描.tif"
+    frames = [Image.new("RGB", (300, 300), (i * 40, 0, 0)) for i in range(4)]  # 360 KB each decoded
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E05", path)], applicant / "work", root=applicant)
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.image_too_large" and "共 4 页" in problem.message
+
+
+def test_sixteen_bit_frames_count_as_converted(applicant, monkeypatch):
+    # a 16-bit grey scan is converted to 32-bit on the way: 4 bytes a pixel, not 2
+    monkeypatch.setattr(limits, "IMAGE_MAX_FRAME_BYTES", 300 * 300 * 3)
+    path = applicant / "证明材料" / "灰度.png"
+    Image.new("I;16", (300, 300), 1000).save(path)
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E06", path)], applicant / "work", root=applicant)
+    assert _errors(info.value) == ["evidence.image_too_large"]
+
+
+def test_too_many_frames_are_refused(applicant, monkeypatch):
+    monkeypatch.setattr(limits, "IMAGE_MAX_FRAMES", 3)
+    path = applicant / "证明材料" / "多页.tif"
+    frames = [Image.new("L", (8, 8), i) for i in range(4)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E08", path)], applicant / "work", root=applicant)
+    assert _errors(info.value) == ["evidence.image_too_large"]
+
+
+def test_images_within_the_budget_still_convert(applicant):
+    path = applicant / "证明材料" / "照片.png"
+    Image.new("RGBA", (400, 300), (10, 20, 30, 128)).save(path)
+    inputs, _ = prepare_inputs([_item(applicant, "E09", path)], applicant / "work", root=applicant)
+    assert inputs[0].pages == 1
+
+
+# --- special files -------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not POSIX, reason="FIFOs are POSIX")
+def test_fifo_listed_as_evidence_is_refused_without_blocking(applicant):
+    fifo = applicant / "证明材料" / "管道.pdf"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E03", fifo)], applicant / "work", root=applicant)
+    assert time.monotonic() - start < 10
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.special" and "命名管道" in problem.message
+
+
+@pytest.mark.skipif(not POSIX, reason="/dev/zero is POSIX")
+def test_dev_zero_is_a_device_not_an_empty_file(tmp_path, runner):
+    result = runner.invoke(cli, ["bundle", "/dev/zero", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == EvidenceError.exit_code, result.output
+    assert "设备文件" in result.output and "0 字节" not in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.skipif(not POSIX, reason="FIFOs are POSIX")
+def test_bundle_of_a_fifo_ends_with_its_own_message(tmp_path):
+    fifo = tmp_path / "fifo.pdf"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "skilldoc", "bundle", str(fifo), "-o", str(tmp_path / "o.pdf")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == EvidenceError.exit_code and "命名管道" in proc.stderr
+
+
+# --- containment ------------------------------------------------------------------------------
+
+
+def test_symlink_to_a_file_outside_is_refused(applicant, tmp_path):
+    secret = _good_pdf(tmp_path / "elsewhere.pdf")
+    link = applicant / "证明材料" / "链接.pdf"
+    link.symlink_to(secret)
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E04", link)], applicant / "work", root=applicant)
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.outside" and problem.location.item == "E04"
+    assert "符号链接" in problem.message and "复制到 证明材料/" in problem.hint
+
+
+def test_symlinked_folder_leading_outside_is_refused(applicant, tmp_path):
+    outside = tmp_path / "共享盘"
+    outside.mkdir()
+    _good_pdf(outside / "a.pdf")
+    (applicant / "证明材料" / "共享").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E04", applicant / "证明材料" / "共享" / "a.pdf")],
+                       applicant / "work", root=applicant)
+    assert _errors(info.value) == ["evidence.outside"]
+
+
+def test_dotdot_and_absolute_paths_outside_are_refused(applicant, tmp_path):
+    outside = _good_pdf(tmp_path / "别处.pdf")
+    dotdot = Path(os.path.normpath(applicant / ".." / "别处.pdf"))
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E01", dotdot), _item(applicant, "E02", outside)],
+                       applicant / "work", root=applicant)
+    assert _errors(info.value) == ["evidence.outside", "evidence.outside"]
+    assert all("申报文件夹之外" in p.message for p in info.value.problems)
+
+
+def test_links_inside_the_folder_and_explicit_bundle_paths_keep_working(applicant, tmp_path):
+    real = _good_pdf(applicant / "证明材料" / "原件.pdf")
+    (applicant / "证明材料" / "别名.pdf").symlink_to(real)
+    inputs, _ = prepare_inputs([_item(applicant, "E01", applicant / "证明材料" / "别名.pdf")],
+                               applicant / "work", root=applicant)
+    assert inputs[0].pages == 1
+    outside = _good_pdf(tmp_path / "外部.pdf")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(outside)
+    inputs, _ = prepare_paths([outside, link], tmp_path / "work")  # skilldoc bundle: as given
+    assert [i.pages for i in inputs] == [1, 1]
+
+
+def test_symlinked_office_file_never_reaches_libreoffice(applicant, tmp_path, monkeypatch):
+    secret = tmp_path / "passwd.docx"
+    secret.write_bytes(b"PK\x03\x04 secret")
+    (applicant / "证明材料" / "合同.docx").symlink_to(secret)
+    calls: list[object] = []
+    from skilldoc import office
+
+    monkeypatch.setattr(office, "convert_many", lambda *a, **k: calls.append(a) or {})
+    with pytest.raises(EvidenceError):
+        prepare_inputs([_item(applicant, "E10", applicant / "证明材料" / "合同.docx")], applicant / "work",
+                       root=applicant)
+    assert calls == []
+
+
+@pytest.mark.parametrize("on_disk, typed", [
+    (unicodedata.normalize("NFD", "Résumé-김철수.pdf"), "Résumé-김철수.pdf"),
+    ("营业执照 .pdf", "营业执照.pdf"),
+    ("营业执照.pdf ", "营业执照.pdf"),
+])
+def test_names_differing_by_normalisation_or_trailing_space_match_with_a_warning(applicant, on_disk, typed):
+    _good_pdf(applicant / "证明材料" / on_disk)
+    inputs, problems = prepare_inputs([_item(applicant, "E11", applicant / "证明材料" / typed)],
+                                      applicant / "work", root=applicant)
+    assert inputs[0].files[0].origin.name == on_disk
+    assert [p.code for p in problems] == ["evidence.name_normalised"]
+
+
+# --- exit codes, end to end ----------------------------------------------------------------
+
+
+def _evidence_cell(workbook: Path, code: str) -> str:
+    wb = openpyxl.load_workbook(workbook)
+    sheet = wb[LAYOUT.sheets["evidence"]]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "文件" for c in r))
+    column = next(c.column_letter for c in header if c.value == "文件")
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        if row[0].value == code:
+            return f"{column}{row[0].row}"
+    raise AssertionError(code)
+
+
+@pytest.mark.slow
+def test_check_and_build_exit_4_for_the_same_unusable_evidence(sample_dir, runner, tmp_path):
+    target = sample_dir / "证明材料" / "E04-制造业发展规划摘录.pdf"
+    target.unlink()
+    target.symlink_to(_good_pdf(tmp_path / "outside.pdf"))
+    checked = runner.invoke(cli, ["check", str(sample_dir)])
+    built = runner.invoke(cli, ["build", str(sample_dir)])
+    assert checked.exit_code == built.exit_code == EvidenceError.exit_code, checked.output + built.output
+    assert "E04" in checked.output and "符号链接" in built.output
+    assert not (sample_dir / "output" / "申报书.docx").exists()
+
+
+@pytest.mark.slow
+def test_dotdot_in_the_workbook_is_refused_by_check(sample_dir, tmp_path):
+    workbook = sample_dir / LAYOUT.workbook
+    _good_pdf(sample_dir.parent / "外面.pdf")
+    wb = openpyxl.load_workbook(workbook)
+    wb[LAYOUT.sheets["evidence"]][_evidence_cell(workbook, "E05")] = "../外面.pdf"
+    wb.save(workbook)
+    report = api.check(sample_dir)
+    assert report.evidence_failed
+    outside = [p for p in report.errors if p.code == "evidence.outside"]
+    assert len(outside) == 1 and outside[0].location.item == "E05"
+
+
+# --- nothing left behind -----------------------------------------------------------------------
+
+
+_KILLED = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from skilldoc.workdirs import work_folder
+    with work_folder(sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else None) as path:
+        (path / "half.pdf").write_bytes(b"%PDF-")
+        print(path, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def _killed_run(prefix: str, parent: Path | None = None) -> Path:
+    args = [prefix, *([str(parent)] if parent else [])]
+    proc = subprocess.run([sys.executable, "-c", _KILLED, *args], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    left = Path(proc.stdout.strip())
+    assert left.is_dir()  # what a killed run leaves
+    return left
+
+
+@pytest.mark.skipif(not POSIX, reason="SIGKILL is POSIX")
+def test_next_build_removes_what_a_killed_build_left(sample_dir, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    left_out = _killed_run(".skilldoc-", out)
+    left_tmp = _killed_run("skilldoc-")
+    unrelated = out / ".skilldoc-notes"  # not a name we make: kept
+    unrelated.mkdir()
+    api.build(sample_dir, out_dir=out)
+    assert not left_out.exists() and not left_tmp.exists() and unrelated.is_dir()
+    assert sorted(p.name for p in out.iterdir()) == [".skilldoc-notes", "申报书.docx", "证明材料.pdf"]
+
+
+@pytest.mark.skipif(not POSIX, reason="subprocess + flock")
+def test_a_running_process_keeps_its_folder(tmp_path):
+    code = textwrap.dedent("""
+        import sys, time
+        from pathlib import Path
+        from skilldoc.workdirs import work_folder
+        with work_folder(".skilldoc-", Path(sys.argv[1])) as path:
+            print(path, flush=True)
+            time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        alive = Path(proc.stdout.readline().strip())
+        assert workdirs.sweep(tmp_path, ".skilldoc-") == [] and alive.is_dir()
+    finally:
+        proc.kill()
+        proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+    assert workdirs.sweep(tmp_path, ".skilldoc-") == [alive] and not alive.exists()
+
+
+def test_lockless_leftovers_are_removed_only_when_old(tmp_path):
+    young, old = tmp_path / ".skilldoc-aaaaaaaa", tmp_path / ".skilldoc-bbbbbbbb"
+    young.mkdir()
+    old.mkdir()
+    past = time.time() - limits.STALE_UNLOCKED_WORKDIR_SECONDS - 60
+    os.utime(old, (past, past))
+    assert workdirs.sweep(tmp_path, ".skilldoc-") == [old] and young.is_dir()
+
+
+@pytest.mark.skipif(not POSIX, reason="subprocess + flock")
+def test_second_build_into_the_same_folder_is_told_another_is_running(sample_dir, tmp_path, runner):
+    out = tmp_path / "out"
+    out.mkdir()
+    code = textwrap.dedent("""
+        import sys, time
+        from pathlib import Path
+        from skilldoc.workdirs import FolderLock
+        with FolderLock(Path(sys.argv[1])):
+            print("locked", flush=True)
+            time.sleep(60)
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(OutputError) as info:
+            api.build(sample_dir, out_dir=out)
+        (problem,) = info.value.problems
+        assert problem.code == "output.busy" and f"进程号 {holder.pid}" in problem.message
+        result = runner.invoke(cli, ["build", str(sample_dir), "-o", str(out)])
+        assert result.exit_code == OutputError.exit_code and "另一个 skilldoc" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+    api.build(sample_dir, out_dir=out)  # the lock went with its process
+    assert not (out / workdirs.FOLDER_LOCK_NAME).exists()
+
+
+@pytest.mark.skipif(not POSIX, reason="RLIMIT_AS is POSIX")
+def test_libreoffice_runs_under_the_address_space_cap():
+    from skilldoc import office
+
+    proc = subprocess.run([sys.executable, "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0])"],
+                          capture_output=True, text=True, preexec_fn=office._limit_memory, timeout=60)
+    assert int(proc.stdout) == limits.OFFICE_MAX_ADDRESS_SPACE_BYTES
