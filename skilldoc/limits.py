@@ -64,6 +64,10 @@ PDF_QSCAN_MAX_BYTES_PER_PAGE = 64 * MiB
 #: Inflated bytes scanned per evidence file, all pages together; later pages of the
 #: file are taken as balanced without being inflated at all.
 PDF_QSCAN_MAX_BYTES_PER_FILE = 256 * MiB
+#: ``q``/``Q`` bytes (candidate operators) looked at per evidence file: the token scan
+#: costs about 0.5 µs a token, so content made of nothing but ``q Q`` is cut off after
+#: about two seconds (a dense real page has a few thousand).
+PDF_QSCAN_MAX_TOKENS_PER_FILE = 4_000_000
 
 # --- images (evidence/images.py) ---------------------------------------------------
 

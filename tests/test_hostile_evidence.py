@@ -171,6 +171,17 @@ def test_capped_pages_are_counted_and_shared_streams_scanned_once(monkeypatch):
     assert scan.capped_pages == 1 and scan.budget == limits.PDF_QSCAN_MAX_BYTES_PER_FILE - 10_000
 
 
+def test_dense_q_content_is_cut_off_by_the_token_budget(monkeypatch):
+    monkeypatch.setattr(limits, "PDF_QSCAN_MAX_TOKENS_PER_FILE", 1000)
+    monkeypatch.setattr(limits, "PDF_INFLATE_CHUNK_BYTES", 512)
+    stream = DecodedStreamObject()
+    stream._data = zlib.compress(b"Q " + b"q Q " * 5_000)
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    scan = writer._QScan()
+    assert writer._save_depths(stream, scan)[0] == 2  # the leading extra Q was still seen
+    assert scan.capped_pages == 1 and 0 <= scan.tokens < 1000
+
+
 def test_pdf_with_too_many_pages_is_refused_with_its_item(applicant, monkeypatch):
     monkeypatch.setattr(limits, "PDF_MAX_PAGES", 5)
     path = applicant / "证明材料" / "厚.pdf"

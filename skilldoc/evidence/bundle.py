@@ -460,7 +460,7 @@ def _copy(w: StreamingPdfWriter, pdf: Path, password: str | None, specs: list[St
         nums = w.copy_pages(pdf, password, specs, reader=reader)
         if w.capped_pages and warnings is not None:
             warnings.append(Problem(
-                f"有 {w.capped_pages} 页的页面内容过大（解压后超过 "
+                f"有 {w.capped_pages} 页的页面内容过大或过于复杂（如解压后超过 "
                 f"{limits.PDF_QSCAN_MAX_BYTES_PER_PAGE // limits.MiB} MB），未能完整核对，这些页上的页码可能不显示",
                 Location(str(origin or pdf), item=code),
                 hint="请在生成的 PDF 中核对这些页的页码；若缺失，用 PDF 阅读器“打印 → 另存为 PDF”或压缩该文件后重试",

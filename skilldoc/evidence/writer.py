@@ -633,7 +633,9 @@ _MAX_DEPTH = 64
 class _QScan:
     """Budget and memo of the q/Q counting for one input file (see :func:`_save_depths`)."""
 
-    budget: int = limits.PDF_QSCAN_MAX_BYTES_PER_FILE  # inflated bytes left for this file
+    # inflated bytes and q/Q bytes left for this file (read when made: the limits can be changed)
+    budget: int = field(default_factory=lambda: limits.PDF_QSCAN_MAX_BYTES_PER_FILE)
+    tokens: int = field(default_factory=lambda: limits.PDF_QSCAN_MAX_TOKENS_PER_FILE)
     memo: dict[tuple[int, int], tuple[int, int, bool, bool]] = field(default_factory=dict)
     capped_pages: int = 0  # pages whose content was not scanned to its end
 
@@ -678,8 +680,9 @@ def _save_depths(contents: Any, scan: _QScan | None = None) -> tuple[int, int]:
                 if not isinstance(stream, StreamObject):
                     continue
                 allowance = min(page_left, scan.budget)
-                close, opened, has_close, used, complete = _count_q(stream, allowance)
+                close, opened, has_close, used, tokens, complete = _count_q(stream, allowance, scan.tokens)
                 scan.budget -= used
+                scan.tokens -= tokens
                 page_left -= used
                 counted = (close, opened, has_close, complete)
                 if key is not None:
@@ -701,18 +704,19 @@ def _save_depths(contents: Any, scan: _QScan | None = None) -> tuple[int, int]:
     return 1 + min(unmatched_close, _MAX_DEPTH), 1 + min(open_, _MAX_DEPTH)
 
 
-def _count_q(stream: StreamObject, allowance: int) -> tuple[int, int, bool, int, bool]:
-    """(unmatched ``Q``, open ``q``, any ``Q`` at all, inflated bytes scanned, scanned to the end)
-    of one content stream.
+def _count_q(stream: StreamObject, allowance: int, tokens: int) -> tuple[int, int, bool, int, int, bool]:
+    """(unmatched ``Q``, open ``q``, any ``Q`` at all, inflated bytes scanned, q/Q bytes scanned,
+    scanned to the end) of one content stream.
 
-    Inflated chunk by chunk; at most ``allowance`` bytes are scanned.  A stream zlib cannot
-    decode alone is (0, 0, False, 0, True): taken as balanced.
+    Inflated chunk by chunk; at most ``allowance`` bytes and ``tokens`` q/Q bytes (counted at
+    C speed before the regex pass) are scanned.  A stream zlib cannot decode alone is
+    (0, 0, False, 0, 0, True): taken as balanced.
     """
     filters = stream.get("/Filter")
     raw = stream._data or b""
     if isinstance(filters, list):
         if len(filters) > 1:
-            return 0, 0, False, 0, True
+            return 0, 0, False, 0, 0, True
         filters = filters[0] if filters else None
     if filters is None:
         chunks: Iterator[bytes] = iter([raw[i:i + limits.PDF_INFLATE_CHUNK_BYTES]
@@ -720,8 +724,8 @@ def _count_q(stream: StreamObject, allowance: int) -> tuple[int, int, bool, int,
     elif filters in ("/FlateDecode", "/Fl") and not stream.get("/DecodeParms"):
         chunks = _inflate_chunks(raw)
     else:
-        return 0, 0, False, 0, True
-    close = opened = used = 0
+        return 0, 0, False, 0, 0, True
+    close = opened = used = seen = 0
     has_close = False
     # the last two bytes of the previous buffer: its last byte is still undecided (a token needs
     # the byte after it), the one before is the lookbehind context
@@ -729,22 +733,24 @@ def _count_q(stream: StreamObject, allowance: int) -> tuple[int, int, bool, int,
     complete = True
     try:
         for chunk in chunks:
-            if used + len(chunk) > allowance:
-                chunk = chunk[:max(0, allowance - used)]
+            candidates = chunk.count(b"q") + chunk.count(b"Q")
+            if used + len(chunk) > allowance or seen + candidates > tokens:
+                chunk = chunk[:max(0, allowance - used)] if seen + candidates <= tokens else b""
                 complete = False
             used += len(chunk)
+            seen += candidates if complete else 0
             ops = _tokens(tail + chunk, len(tail) // 2, final=False)
             has_close = has_close or b"Q" in ops
             close, opened = _reduce_q(ops, close, opened)
             tail = (tail + chunk)[-2:]
             if not complete:
-                return close, opened, has_close, used, False
+                return close, opened, has_close, used, seen, False
     except zlib.error:  # a damaged stream: count what inflated
         pass
     ops = _tokens(tail, len(tail) // 2, final=True)
     has_close = has_close or b"Q" in ops
     close, opened = _reduce_q(ops, close, opened)
-    return close, opened, has_close, used, complete
+    return close, opened, has_close, used, seen, complete
 
 
 def _inflate_chunks(raw: bytes) -> Iterator[bytes]:
