@@ -82,12 +82,29 @@ def png_16bit(path: Path) -> None:
     _png(path, 15000, 15000, 0, 16, 1)
 
 
-def tiff_pages(path: Path) -> None:
-    """40 pages of 3000 × 3000 RGB noise-free scans (each fine alone, 1.4 GB decoded together)."""
-    from PIL import Image
+def tiff_pages(path: Path, pages: int = 12, side: int = 7000) -> None:
+    """``pages`` pages of ``side``² RGB (each under every per-frame limit; 2.3 GB decoded together),
+    all sharing one Deflate strip of zeros: a 200 KB file."""
+    import struct
 
-    frames = [Image.new("RGB", (3000, 3000), (i * 6, 255 - i * 6, 128)) for i in range(40)]
-    frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    strip = zlib_bomb(b"\0" * (side * 3), side - 1)
+    head = 8
+    bps_at, strip_at = head, head + 8
+    ifd_at = strip_at + len(strip) + (len(strip) & 1)
+    entries = [(256, 4, 1, side), (257, 4, 1, side), (258, 3, 3, bps_at), (259, 3, 1, 8), (262, 3, 1, 2),
+               (273, 4, 1, strip_at), (277, 3, 1, 3), (278, 4, 1, side), (279, 4, 1, len(strip)),
+               (284, 3, 1, 1)]
+    size = 2 + 12 * len(entries) + 4
+    out = bytearray(b"II*\x00" + struct.pack("<I", ifd_at))
+    out += struct.pack("<3H", 8, 8, 8) + b"\0\0" + strip + b"\0" * (len(strip) & 1)
+    for page in range(pages):
+        nxt = ifd_at + size * (page + 1) if page + 1 < pages else 0
+        out += struct.pack("<H", len(entries))
+        for tag, kind, count, value in entries:
+            packed = struct.pack("<H", value) + b"\0\0" if kind == 3 and count == 1 else struct.pack("<I", value)
+            out += struct.pack("<HHI", tag, kind, count) + packed
+        out += struct.pack("<I", nxt)
+    path.write_bytes(bytes(out))
 
 
 def applicant_with(link_to: Path, base: Path) -> Path:
@@ -111,15 +128,15 @@ def run(python: str, args: list[str], cap: int, timeout: float, cwd: Path) -> tu
     start = time.monotonic()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=limit,
-                              cwd=cwd, stdin=subprocess.DEVNULL)
+                              cwd=cwd, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     except subprocess.TimeoutExpired:
         return float("nan"), time.monotonic() - start, f"超时（{timeout:g} 秒仍未结束，已终止）"
-    lines = proc.stderr.strip().splitlines()
+    lines = proc.stderr.strip().splitlines() + proc.stdout.strip().splitlines()
     stats = next((line for line in reversed(lines) if line.startswith("TIME ")), "TIME 0 0")
     _, rss_kib, seconds = stats.split()
     messages = [line.strip() for line in lines if line.strip() and not line.startswith(("TIME ", "Command "))]
-    detail = next((m for m in messages if "MemoryError" in m), None) or (messages[1] if len(messages) > 1
-                                                                       else messages[0] if messages else "")
+    wanted = ("MemoryError", "E04", "错误：", "已生成")
+    detail = next((m for key in wanted for m in messages if key in m), messages[0] if messages else "")
     return int(rss_kib) / 1024, float(seconds), f"退出码 {proc.returncode}：{detail[:70]}"
 
 
@@ -157,7 +174,7 @@ def main() -> None:
             "pdf-flate-bomb": lambda: bundle("bomb.pdf", pdf_bomb),
             "png-rgba-15000²": lambda: bundle("rgba.png", png_rgba),
             "png-16bit-15000²": lambda: bundle("grey16.png", png_16bit),
-            "tiff-40-pages": lambda: bundle("pages.tif", tiff_pages),
+            "tiff-12-pages-7000²": lambda: bundle("pages.tif", tiff_pages),
             "fifo": fifo,
             "/dev/zero": lambda: special("/dev/zero"),
             "symlink-out (check)": symlink,

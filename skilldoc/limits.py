@@ -76,9 +76,12 @@ PDF_QSCAN_MAX_TOKENS_PER_FILE = 4_000_000
 #: checked from the header before anything is decoded.  Decoding, converting and
 #: compressing a frame takes about three times this at its peak.
 IMAGE_MAX_FRAME_BYTES = 256 * MiB
-#: All frames of one image file together (a multi-page TIFF): each frame's
-#: compressed copy is kept until the file's PDF is written.
-IMAGE_MAX_TOTAL_BYTES = 512 * MiB
+#: All frames of one image file together (a multi-page TIFF), decoded one at a
+#: time: bounds the time decoding takes.
+IMAGE_MAX_DECODED_TOTAL_BYTES = 2048 * MiB
+#: The losslessly compressed pages of one image file, kept until its PDF is
+#: written (which briefly holds them twice).
+IMAGE_MAX_ENCODED_BYTES = 384 * MiB
 #: Frames (pages) of one multi-page image file.
 IMAGE_MAX_FRAMES = 500
 

@@ -228,7 +228,7 @@ def test_png_bomb_peak_memory_stays_small(tmp_path):
 
 
 def test_all_frames_of_a_multipage_tiff_count(applicant, monkeypatch):
-    monkeypatch.setattr(limits, "IMAGE_MAX_TOTAL_BYTES", 1 * limits.MiB)
+    monkeypatch.setattr(limits, "IMAGE_MAX_DECODED_TOTAL_BYTES", 1 * limits.MiB)
     path = applicant / "证明材料" / "扫描.tif"
     frames = [Image.new("RGB", (300, 300), (i * 40, 0, 0)) for i in range(4)]  # 360 KB each decoded
     frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
@@ -236,6 +236,18 @@ def test_all_frames_of_a_multipage_tiff_count(applicant, monkeypatch):
         prepare_inputs([_item(applicant, "E05", path)], applicant / "work", root=applicant)
     (problem,) = info.value.problems
     assert problem.code == "evidence.image_too_large" and "共 4 页" in problem.message
+
+
+def test_compressed_pages_kept_are_bounded_too(applicant, monkeypatch):
+    monkeypatch.setattr(limits, "IMAGE_MAX_ENCODED_BYTES", 200_000)
+    path = applicant / "证明材料" / "噪点.tif"
+    rng = random.Random(1)
+    frames = [Image.frombytes("L", (300, 300), rng.randbytes(300 * 300)) for _ in range(4)]  # incompressible
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E05", path)], applicant / "work", root=applicant)
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.image_too_large" and "前 3 页" in problem.message
 
 
 def test_sixteen_bit_frames_count_as_converted(applicant, monkeypatch):

@@ -97,8 +97,8 @@ def _check_budget(im: Image.Image, fmt: str, frames: int) -> None:
             raise _too_large(f"{where}{im.width}×{im.height} 像素（{im.mode}）", need,
                              limits.IMAGE_MAX_FRAME_BYTES)
         total += need
-        if total > limits.IMAGE_MAX_TOTAL_BYTES:
-            raise _too_large(f"共 {frames} 页", total, limits.IMAGE_MAX_TOTAL_BYTES)
+        if total > limits.IMAGE_MAX_DECODED_TOTAL_BYTES:
+            raise _too_large(f"共 {frames} 页", total, limits.IMAGE_MAX_DECODED_TOTAL_BYTES)
     if frames > 1:
         im.seek(0)
 
@@ -449,6 +449,10 @@ def _flate_image(frame: Image.Image) -> _ImageObject:
     return img
 
 
+def _encoded_size(img: _ImageObject) -> int:
+    return len(img.data) + (len(img.smask.data) if img.smask is not None else 0)
+
+
 def _frames(im: Image.Image) -> Iterator[Image.Image]:
     yield from ImageSequence.Iterator(im)
 
@@ -482,10 +486,16 @@ def image_to_pdf(src: Path, dest: Path, *, data: bytes | None = None) -> ImagePd
                         pages.append(_PageSpec(direct, _orientation(im), _dpi(im.info)))
                 if not pages:
                     orientation = _orientation(im)
+                    kept = 0
                     for frame in _frames(im):
                         frame.load()
                         dpi = _dpi(frame.info) if frame.info.get("dpi") else _dpi(im.info)
                         pages.append(_PageSpec(_flate_image(frame.copy()), orientation, dpi))
+                        kept += _encoded_size(pages[-1].image)
+                        if kept > limits.IMAGE_MAX_ENCODED_BYTES:
+                            raise ImageTooLarge(
+                                f"图片过大：前 {len(pages)} 页无损压缩后已超过 "
+                                f"{_mib(limits.IMAGE_MAX_ENCODED_BYTES)} MB")
                         if animated:
                             notes.append(f"动图共 {getattr(im, 'n_frames', 1)} 帧，只使用第一帧")
                             break
