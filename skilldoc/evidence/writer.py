@@ -24,10 +24,13 @@ content.  Decision (issue 4, "stamping must not re-parse page content"): the
 count is kept because real files need it — iText writes a ``Q`` too many
 (``pdf_mediabox_offset_mixed.pdf``: 2 ``q``, 3 ``Q`` per page) and poppler
 stops drawing at an unmatched ``Q``, so without it the stamp vanishes there —
-and it is cheap: one C-speed inflate per plain-Flate content stream, and a
-regex pass only when a ``Q`` occurs (≈ 15 µs for a 6 KB text page without
-``Q``, ≈ 0.35 ms for a dense 51 KB iText form page), no operator parsing,
-other filter chains skipped; details in ``benchmarks/README.md``.
+and it is cheap: a C-speed inflate per plain-Flate content stream, chunk by
+chunk (never the whole stream: a 1 MB file can inflate to gigabytes), a regex
+pass only over chunks holding ``q``/``Q`` (≈ 10 µs for a small text page,
+≈ 0.35 ms for a dense 51 KB iText form page), no operator parsing, other
+filter chains skipped, a stream shared by pages scanned once; past the caps in
+:mod:`skilldoc.limits` (bytes per page and per file, ``q``/``Q`` per file) the
+rest is taken as balanced and the bundle warns; details in ``benchmarks/README.md``.
 Alternatives considered and rejected: drawing the stamp before the content
 (hidden under full-page scans), an annotation (not page content; hidden
 by "no annotations" printing), wrapping the content in a Form XObject
