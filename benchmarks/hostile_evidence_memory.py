@@ -62,6 +62,39 @@ def pdf_bomb(path: Path) -> None:
     path.write_bytes(bytes(out))
 
 
+def objstm_bomb(path: Path, pages: int = 12, padding: int = 70 * 1024 * 1024) -> None:
+    """~850 KB: every page object in its own object stream padded with 70 MB of spaces (under
+    pypdf's 75 MB output limit: pypdf keeps each and walks the spaces byte by byte)."""
+    import struct
+
+    out = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    for num, body in ((1, b"<</Type/Catalog/Pages 2 0 R>>"), (2, f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode())):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    for i in range(pages):
+        header = f"{3 + i} 0 ".encode()
+        c = zlib.compressobj(9)
+        parts = [c.compress(header + b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>")]
+        parts += [c.compress(b" " * (1 << 20)) for _ in range(padding >> 20)]
+        data = b"".join(parts) + c.flush()
+        offsets[100 + i] = len(out)
+        out += (b"%d 0 obj\n<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n"
+                % (100 + i, len(header), len(data)) + data + b"\nendstream\nendobj\n")
+    size = 100 + pages + 1
+    xpos = len(out)
+    rows = [struct.pack(">BIH", 1, offsets[n], 0) if n in offsets
+            else struct.pack(">BIH", 2, 100 + n - 3, 0) if 3 <= n < 3 + pages
+            else struct.pack(">BIH", 1, xpos, 0) if n == size - 1
+            else struct.pack(">BIH", 0, 0, 0) for n in range(size)]
+    xdata = zlib.compress(b"".join(rows))
+    out += (b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length %d>>\nstream\n"
+            % (size - 1, size, len(xdata)) + xdata + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % xpos
+    path.write_bytes(bytes(out))
+
+
 def _png(path: Path, width: int, height: int, color_type: int, bits: int, channels: int) -> None:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
@@ -172,6 +205,7 @@ def main() -> None:
 
         cases: dict[str, Callable[[], tuple[Path, list[str]]]] = {
             "pdf-flate-bomb": lambda: bundle("bomb.pdf", pdf_bomb),
+            "pdf-objstm-bomb": lambda: bundle("objstm.pdf", objstm_bomb),
             "png-rgba-15000²": lambda: bundle("rgba.png", png_rgba),
             "png-16bit-15000²": lambda: bundle("grey16.png", png_16bit),
             "tiff-12-pages-7000²": lambda: bundle("pages.tif", tiff_pages),

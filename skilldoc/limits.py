@@ -54,6 +54,11 @@ PDF_MAX_PAGES = 10_000
 #: Objects listed in one evidence PDF's cross-reference table(s): pypdf keeps an
 #: entry for each, and each object copied stays cached until the file is done.
 PDF_MAX_OBJECTS = 1_000_000
+#: Inflated size of one object stream, and of all of one PDF's object streams: pypdf
+#: keeps each decoded stream and walks its whitespace byte by byte (≈ 3 MB/s), so a
+#: stream padded with 70 MB of spaces costs 25 s; real ones hold a few hundred KB.
+PDF_MAX_OBJECT_STREAM_BYTES = 8 * MiB
+PDF_MAX_OBJECT_STREAMS_TOTAL_BYTES = 64 * MiB
 #: The stamper counts ``q``/``Q`` in a page's content to balance the graphics
 #: state.  Content streams are inflated incrementally in chunks of this size ...
 PDF_INFLATE_CHUNK_BYTES = 1 * MiB

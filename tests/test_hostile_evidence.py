@@ -67,6 +67,46 @@ def pdf_with_content(content: bytes, *, flate: bool = True, pages: int = 1) -> b
     return bytes(out)
 
 
+def pdf_with_object_streams(pages: int, padding: int) -> bytes:
+    """A PDF whose page objects each live in their own Flate object stream padded with ``padding``
+    spaces after the object (cross-reference stream: the compressed objects' only index)."""
+    import struct
+
+    out = bytearray(b"%PDF-1.7\n")
+    offsets: dict[int, int] = {}
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    for num, body in ((1, b"<</Type/Catalog/Pages 2 0 R>>"), (2, f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode())):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    for i in range(pages):
+        header = f"{3 + i} 0 ".encode()
+        c = zlib.compressobj(9)
+        data = c.compress(header + b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>")
+        for _ in range(padding >> 16):
+            data += c.compress(b" " * (1 << 16))
+        data += c.flush()
+        offsets[100 + i] = len(out)
+        out += (b"%d 0 obj\n<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n"
+                % (100 + i, len(header), len(data)) + data + b"\nendstream\nendobj\n")
+    size = 100 + pages + 1
+    rows = []
+    xpos = len(out)
+    for n in range(size):
+        if n in offsets:
+            rows.append(struct.pack(">BIH", 1, offsets[n], 0))
+        elif 3 <= n < 3 + pages:
+            rows.append(struct.pack(">BIH", 2, 100 + n - 3, 0))
+        elif n == size - 1:
+            rows.append(struct.pack(">BIH", 1, xpos, 0))
+        else:
+            rows.append(struct.pack(">BIH", 0, 0, 0))
+    xdata = zlib.compress(b"".join(rows))
+    out += (b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length %d>>\nstream\n"
+            % (size - 1, size, len(xdata)) + xdata + b"\nendstream\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % xpos
+    return bytes(out)
+
+
 def png_header_only(width: int, height: int, color_type: int = 6, bits: int = 8) -> bytes:
     """A PNG that declares ``width`` × ``height`` (RGBA by default) with one tiny IDAT: what a
     decoder would allocate comes from the header alone."""
@@ -191,6 +231,21 @@ def test_pdf_with_too_many_pages_is_refused_with_its_item(applicant, monkeypatch
     (problem,) = info.value.problems
     assert problem.code == "evidence.pdf_too_large" and problem.location.item == "E07"
     assert "6 页" in problem.message and "拆分" in (problem.hint or "")
+
+
+def test_object_stream_bomb_is_refused_before_pypdf_decodes_it(applicant, monkeypatch):
+    monkeypatch.setattr(limits, "PDF_MAX_OBJECT_STREAM_BYTES", 1 * limits.MiB)
+    fine = applicant / "证明材料" / "对象流.pdf"
+    fine.write_bytes(pdf_with_object_streams(3, 64 * 1024))
+    inputs, _ = prepare_inputs([_item(applicant, "E01", fine)], applicant / "work", root=applicant)
+    assert inputs[0].pages == 3  # ordinary object streams are read as before
+    bomb = applicant / "证明材料" / "炸弹.pdf"
+    bomb.write_bytes(pdf_with_object_streams(2, 2 * limits.MiB))
+    assert bomb.stat().st_size < 20_000
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, "E02", bomb)], applicant / "work", root=applicant)
+    (problem,) = info.value.problems
+    assert problem.code == "evidence.pdf_too_large" and "对象流" in problem.message
 
 
 def test_oversized_file_is_refused_before_it_is_read(applicant, monkeypatch):

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError
+from pypdf.generic import StreamObject
 
 from .. import limits
 from ..errors import (
@@ -224,6 +225,7 @@ def _read_pdf_facts(path: Path, password: str | None, *, strict: bool) -> _PdfFa
                 break
         else:
             raise _WrongPassword() if password else _NeedsPassword()
+    _check_object_streams(reader)
     count = len(reader.pages)
     if count > limits.PDF_MAX_PAGES:
         raise _TooBig(f"PDF 页数过多（{count:,} 页，上限 {limits.PDF_MAX_PAGES:,} 页）")
@@ -239,6 +241,30 @@ def _read_pdf_facts(path: Path, password: str | None, *, strict: bool) -> _PdfFa
     except Exception:  # only used for a warning: never a reason to reject the file
         pass
     return _PdfFacts(reader, count, used, tuple(dict.fromkeys(names)))
+
+
+def _check_object_streams(reader: PdfReader) -> None:
+    """Refuse a PDF whose object streams inflate to more than the limits allow, before pypdf
+    decodes any of them (it keeps each decoded stream and parses it byte by byte).
+
+    Only plain-Flate streams are measured (chunk by chunk); other filters are left to pypdf's
+    own output limits.
+    """
+    from .writer import inflated_size
+
+    total = 0
+    for number in sorted({entry[0] for entry in reader.xref_objStm.values()}):
+        try:
+            stream = reader.get_object(number)
+        except Exception:  # pypdf reports a broken stream itself when (if) it is needed
+            continue
+        if not isinstance(stream, StreamObject) or stream.get("/Filter") not in ("/FlateDecode", "/Fl"):
+            continue
+        size = inflated_size(stream._data or b"", limits.PDF_MAX_OBJECT_STREAM_BYTES)
+        total += size
+        if size > limits.PDF_MAX_OBJECT_STREAM_BYTES or total > limits.PDF_MAX_OBJECT_STREAMS_TOTAL_BYTES:
+            raise _TooBig(f"PDF 的对象流解压后过大（超过 {limits.PDF_MAX_OBJECT_STREAM_BYTES // limits.MiB} MB，"
+                          f"或合计超过 {limits.PDF_MAX_OBJECT_STREAMS_TOTAL_BYTES // limits.MiB} MB），可能是恶意构造的文件")
 
 
 def _page_attachments(reader: PdfReader) -> Iterator[str]:

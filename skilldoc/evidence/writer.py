@@ -772,6 +772,20 @@ def _inflate_chunks(raw: bytes) -> Iterator[bytes]:
         yield rest
 
 
+def inflated_size(raw: bytes, cap: int) -> int:
+    """How many bytes ``raw`` (a zlib stream) inflates to, counted chunk by chunk and no further
+    than just past ``cap`` (what is returned is then > cap).  A damaged stream counts what inflated."""
+    total = 0
+    try:
+        for chunk in _inflate_chunks(raw):
+            total += len(chunk)
+            if total > cap:
+                break
+    except zlib.error:
+        pass
+    return total
+
+
 def _tokens(buf: bytes, skip: int, *, final: bool) -> bytes:
     """The q/Q tokens of ``buf`` starting at or after ``skip`` (C-speed ``findall``); unless ``final``,
     a token on the last byte is left for the next chunk (its following byte decides whether it is one)."""
