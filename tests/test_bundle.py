@@ -422,16 +422,9 @@ def _raw_pdf(path: Path, contents: list[bytes], compress: bool = True) -> Path:
         body = zlib.compress(data) if compress else data
         filt = b"/Filter/FlateDecode" if compress else b""
         objs.append(b"<<%s/Length %d>>stream\n" % (filt, len(body)) + body + b"\nendstream")
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(bytes(out))
+    from hostile_inputs import pdf_file
+
+    path.write_bytes(pdf_file(objs))
     return path
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile_inputs import pdf_content_bomb, pdf_with_content, pdf_with_object_streams, png_bomb, zlib_bomb
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DecodedStreamObject, NameObject
@@ -32,91 +33,7 @@ from skilldoc.model import EvidenceItem
 POSIX = os.name == "posix"
 
 
-# --- building hostile files -------------------------------------------------------------
-
-
-def flate_bomb(unit: bytes, copies: int) -> bytes:
-    """A zlib stream that inflates to ``unit`` × (copies + 1) but takes about len(compressed unit) ×
-    copies bytes: full-flush blocks of the same input compress to the same bytes, so one block is
-    repeated (no trailer: the inflater just runs out of input)."""
-    c = zlib.compressobj(9)
-    head = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
-    block = c.compress(unit) + c.flush(zlib.Z_FULL_FLUSH)
-    return head + block * copies
-
-
-def pdf_with_content(content: bytes, *, flate: bool = True, pages: int = 1) -> bytes:
-    """A PDF whose ``pages`` pages all share one content stream (``content``: already deflated
-    when ``flate``)."""
-    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    content_num = 3 + pages
-    objs = [b"<</Type/Catalog/Pages 2 0 R>>", f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode()]
-    objs += [f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents {content_num} 0 R/Resources<<>>>>"
-             .encode() for _ in range(pages)]
-    filt = b"/Filter/FlateDecode" if flate else b""
-    objs.append(b"<<%s/Length %d>>\nstream\n" % (filt, len(content)) + content + b"\nendstream")
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for num, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
-def pdf_with_object_streams(pages: int, padding: int) -> bytes:
-    """A PDF whose page objects each live in their own Flate object stream padded with ``padding``
-    spaces after the object (cross-reference stream: the compressed objects' only index)."""
-    import struct
-
-    out = bytearray(b"%PDF-1.7\n")
-    offsets: dict[int, int] = {}
-    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    for num, body in ((1, b"<</Type/Catalog/Pages 2 0 R>>"), (2, f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode())):
-        offsets[num] = len(out)
-        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
-    for i in range(pages):
-        header = f"{3 + i} 0 ".encode()
-        c = zlib.compressobj(9)
-        data = c.compress(header + b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>")
-        for _ in range(padding >> 16):
-            data += c.compress(b" " * (1 << 16))
-        data += c.flush()
-        offsets[100 + i] = len(out)
-        out += (b"%d 0 obj\n<</Type/ObjStm/N 1/First %d/Filter/FlateDecode/Length %d>>\nstream\n"
-                % (100 + i, len(header), len(data)) + data + b"\nendstream\nendobj\n")
-    size = 100 + pages + 1
-    rows = []
-    xpos = len(out)
-    for n in range(size):
-        if n in offsets:
-            rows.append(struct.pack(">BIH", 1, offsets[n], 0))
-        elif 3 <= n < 3 + pages:
-            rows.append(struct.pack(">BIH", 2, 100 + n - 3, 0))
-        elif n == size - 1:
-            rows.append(struct.pack(">BIH", 1, xpos, 0))
-        else:
-            rows.append(struct.pack(">BIH", 0, 0, 0))
-    xdata = zlib.compress(b"".join(rows))
-    out += (b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root 1 0 R/Filter/FlateDecode/Length %d>>\nstream\n"
-            % (size - 1, size, len(xdata)) + xdata + b"\nendstream\nendobj\n")
-    out += b"startxref\n%d\n%%%%EOF\n" % xpos
-    return bytes(out)
-
-
-def png_header_only(width: int, height: int, color_type: int = 6, bits: int = 8) -> bytes:
-    """A PNG that declares ``width`` × ``height`` (RGBA by default) with one tiny IDAT: what a
-    decoder would allocate comes from the header alone."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (len(body).to_bytes(4, "big") + kind + body
-                + zlib.crc32(kind + body).to_bytes(4, "big"))
-
-    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([bits, color_type, 0, 0, 0])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def peak_mib(code: str, *args: str, timeout: float = 120) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -151,6 +68,13 @@ def applicant(tmp_path: Path) -> Path:
 def _good_pdf(path: Path) -> Path:
     path.write_bytes(pdf_with_content(b"BT /F1 12 Tf ET", flate=False))
     return path
+
+
+def _refused(applicant: Path, code: str, path: Path) -> list:
+    """The problems of the one evidence item ``code`` made of ``path`` (which must be refused)."""
+    with pytest.raises(EvidenceError) as info:
+        prepare_inputs([_item(applicant, code, path)], applicant / "work", root=applicant)
+    return info.value.problems
 
 
 def _errors(exc: EvidenceError) -> list[str]:
@@ -189,7 +113,7 @@ def test_chunked_count_equals_the_whole_stream_count_at_every_chunk_boundary(mon
 
 def test_a_1mb_pdf_inflating_to_a_gigabyte_is_bundled_in_bounded_memory(tmp_path):
     bomb = tmp_path / "bomb.pdf"
-    bomb.write_bytes(pdf_with_content(flate_bomb(b"q Q " * (1 << 18), 1000), pages=3))
+    bomb.write_bytes(pdf_content_bomb(pages=3, mib_per_page=1000))
     assert bomb.stat().st_size < 1_200_000  # inflates to about 1 GiB per page
     out = tmp_path / "out.pdf"
     code = f"from skilldoc import api\nr = api.bundle_files([{str(bomb)!r}], {str(out)!r}, toc=False)\n" \
@@ -204,7 +128,7 @@ def test_a_1mb_pdf_inflating_to_a_gigabyte_is_bundled_in_bounded_memory(tmp_path
 def test_capped_pages_are_counted_and_shared_streams_scanned_once(monkeypatch):
     monkeypatch.setattr(limits, "PDF_QSCAN_MAX_BYTES_PER_PAGE", 10_000)
     stream = DecodedStreamObject()
-    stream._data = flate_bomb(b"q " * 5_000, 10)
+    stream._data = zlib_bomb(b"q " * 5_000, 10)
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
     scan = writer._QScan()
     assert writer._save_depths(stream, scan) == (1, 1)  # past the cap: the rest taken as balanced
@@ -226,9 +150,7 @@ def test_pdf_with_too_many_pages_is_refused_with_its_item(applicant, monkeypatch
     monkeypatch.setattr(limits, "PDF_MAX_PAGES", 5)
     path = applicant / "证明材料" / "厚.pdf"
     path.write_bytes(pdf_with_content(b"", flate=False, pages=6))
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E07", path)], applicant / "work", root=applicant)
-    (problem,) = info.value.problems
+    (problem,) = _refused(applicant, "E07", path)
     assert problem.code == "evidence.pdf_too_large" and problem.location.item == "E07"
     assert "6 页" in problem.message and "拆分" in (problem.hint or "")
 
@@ -242,9 +164,7 @@ def test_object_stream_bomb_is_refused_before_pypdf_decodes_it(applicant, monkey
     bomb = applicant / "证明材料" / "炸弹.pdf"
     bomb.write_bytes(pdf_with_object_streams(2, 2 * limits.MiB))
     assert bomb.stat().st_size < 20_000
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E02", bomb)], applicant / "work", root=applicant)
-    (problem,) = info.value.problems
+    (problem,) = _refused(applicant, "E02", bomb)
     assert problem.code == "evidence.pdf_too_large" and "对象流" in problem.message
 
 
@@ -252,9 +172,7 @@ def test_oversized_file_is_refused_before_it_is_read(applicant, monkeypatch):
     monkeypatch.setattr(limits, "EVIDENCE_MAX_FILE_BYTES", 1000)
     path = applicant / "证明材料" / "大.pdf"
     path.write_bytes(pdf_with_content(b" " * 2000, flate=False))
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E02", path)], applicant / "work", root=applicant)
-    assert _errors(info.value) == ["evidence.too_large"]
+    assert [p.code for p in _refused(applicant, "E02", path)] == ["evidence.too_large"]
 
 
 # --- images: the decoded memory of every frame, from the headers ------------------------------
@@ -262,10 +180,8 @@ def test_oversized_file_is_refused_before_it_is_read(applicant, monkeypatch):
 
 def test_png_rgba_bomb_is_refused_from_its_header_naming_file_and_item(applicant):
     path = applicant / "证明材料" / "截图.png"
-    path.write_bytes(png_header_only(30_000, 30_000))  # 3.4 GB of RGBA, under the old pixel limit
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E18", path)], applicant / "work", root=applicant)
-    (problem,) = info.value.problems
+    path.write_bytes(png_bomb(30_000, 30_000, full=False))  # 3.4 GB of RGBA, under the old pixel limit
+    (problem,) = _refused(applicant, "E18", path)
     assert problem.code == "evidence.image_too_large"
     assert problem.location.item == "E18" and problem.location.file.endswith("截图.png")
     assert "30000×30000" in problem.message and "MB" in problem.message
@@ -274,7 +190,7 @@ def test_png_rgba_bomb_is_refused_from_its_header_naming_file_and_item(applicant
 
 def test_png_bomb_peak_memory_stays_small(tmp_path):
     path = tmp_path / "bomb.png"
-    path.write_bytes(png_header_only(20_000, 20_000))
+    path.write_bytes(png_bomb(20_000, 20_000, full=False))
     code = (f"from skilldoc.evidence.images import image_to_pdf, ImageTooLarge\n"
             f"try:\n    image_to_pdf({str(path)!r}, {str(tmp_path / 'x.pdf')!r})\n"
             f"except ImageTooLarge as e:\n    print('REFUSED', e)\n")
@@ -287,9 +203,7 @@ def test_all_frames_of_a_multipage_tiff_count(applicant, monkeypatch):
     path = applicant / "证明材料" / "扫描.tif"
     frames = [Image.new("RGB", (300, 300), (i * 40, 0, 0)) for i in range(4)]  # 360 KB each decoded
     frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_deflate")
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E05", path)], applicant / "work", root=applicant)
-    (problem,) = info.value.problems
+    (problem,) = _refused(applicant, "E05", path)
     assert problem.code == "evidence.image_too_large" and "共 4 页" in problem.message
 
 
@@ -299,9 +213,7 @@ def test_compressed_pages_kept_are_bounded_too(applicant, monkeypatch):
     rng = random.Random(1)
     frames = [Image.frombytes("L", (300, 300), rng.randbytes(300 * 300)) for _ in range(4)]  # incompressible
     frames[0].save(path, save_all=True, append_images=frames[1:])
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E05", path)], applicant / "work", root=applicant)
-    (problem,) = info.value.problems
+    (problem,) = _refused(applicant, "E05", path)
     assert problem.code == "evidence.image_too_large" and "前 3 页" in problem.message
 
 
@@ -310,9 +222,7 @@ def test_sixteen_bit_frames_count_as_converted(applicant, monkeypatch):
     monkeypatch.setattr(limits, "IMAGE_MAX_FRAME_BYTES", 300 * 300 * 3)
     path = applicant / "证明材料" / "灰度.png"
     Image.new("I;16", (300, 300), 1000).save(path)
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E06", path)], applicant / "work", root=applicant)
-    assert _errors(info.value) == ["evidence.image_too_large"]
+    assert [p.code for p in _refused(applicant, "E06", path)] == ["evidence.image_too_large"]
 
 
 def test_too_many_frames_are_refused(applicant, monkeypatch):
@@ -320,9 +230,7 @@ def test_too_many_frames_are_refused(applicant, monkeypatch):
     path = applicant / "证明材料" / "多页.tif"
     frames = [Image.new("L", (8, 8), i) for i in range(4)]
     frames[0].save(path, save_all=True, append_images=frames[1:])
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E08", path)], applicant / "work", root=applicant)
-    assert _errors(info.value) == ["evidence.image_too_large"]
+    assert [p.code for p in _refused(applicant, "E08", path)] == ["evidence.image_too_large"]
 
 
 def test_images_within_the_budget_still_convert(applicant):
@@ -371,9 +279,7 @@ def test_symlink_to_a_file_outside_is_refused(applicant, tmp_path):
     secret = _good_pdf(tmp_path / "elsewhere.pdf")
     link = applicant / "证明材料" / "链接.pdf"
     link.symlink_to(secret)
-    with pytest.raises(EvidenceError) as info:
-        prepare_inputs([_item(applicant, "E04", link)], applicant / "work", root=applicant)
-    (problem,) = info.value.problems
+    (problem,) = _refused(applicant, "E04", link)
     assert problem.code == "evidence.outside" and problem.location.item == "E04"
     assert "符号链接" in problem.message and "复制到 证明材料/" in problem.hint
 
