@@ -42,7 +42,7 @@ TEMP_PREFIXES = ("skilldoc-", "skilldoc-convert-", "skilldoc-soffice-")
 if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
 
-    def _try_lock(fd: int) -> bool:
+    def _try_lock(fd: int) -> bool | None:
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -57,11 +57,14 @@ if sys.platform == "win32":  # pragma: no cover - Windows
 else:
     import fcntl
 
-    def _try_lock(fd: int) -> bool:
+    def _try_lock(fd: int) -> bool | None:
+        """True: locked now; False: another process holds it; None: this file system cannot lock."""
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             return False
+        except OSError:  # ENOLCK, EOPNOTSUPP: some network file systems
+            return None
         return True
 
     def _unlock(fd: int) -> None:
@@ -149,14 +152,18 @@ def sweep(parent: Path, prefix: str) -> list[Path]:
 
 def _abandoned(folder: Path, mtime: float) -> bool:
     lock = folder / LOCK_NAME
+    old = time.time() - mtime > limits.STALE_UNLOCKED_WORKDIR_SECONDS
     if not lock.is_file():
-        return time.time() - mtime > limits.STALE_UNLOCKED_WORKDIR_SECONDS
+        return old
     try:
         fd = os.open(lock, os.O_RDWR | getattr(os, "O_BINARY", 0))
     except OSError:
         return False
     try:
-        if not _try_lock(fd):
+        locked = _try_lock(fd)
+        if locked is None:  # no locks on this file system: only the age can tell
+            return old
+        if not locked:
             return False  # its process is still running
         _unlock(fd)
         return True
@@ -181,7 +188,7 @@ class FolderLock:
     def acquire(self) -> None:
         for _ in range(5):  # the file can be replaced between open and lock (see release)
             fd = _open_lock(self.path)
-            if not _try_lock(fd):
+            if _try_lock(fd) is False:  # None (no locks on this file system): go ahead unserialised
                 os.close(fd)
                 raise self._busy()
             if os.name == "nt" or _same_file(fd, self.path):  # pragma: no branch
