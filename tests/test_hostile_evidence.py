@@ -44,7 +44,13 @@ def peak_mib(code: str, *args: str, timeout: float = 120) -> tuple[float, subpro
         try:
             exec(compile(sys.stdin.read(), "<test>", "exec"))
         finally:
-            print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+            # VmHWM: this process only (ru_maxrss keeps the forking parent's peak across exec)
+            try:
+                with open("/proc/self/status") as fh:
+                    peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+            except (OSError, StopIteration):
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print("PEAK", peak, file=sys.stderr)
     """)
     proc = subprocess.run([sys.executable, "-c", wrapper, *args], input=code, capture_output=True,
                           text=True, timeout=timeout)
