@@ -26,6 +26,7 @@ fonts (or their own substitutes) and are left alone.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -363,7 +364,7 @@ def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str],
     kwargs: dict[str, object] = {}
     if os.name == "posix":
         kwargs["start_new_session"] = True
-        kwargs["preexec_fn"] = _limit_memory
+        kwargs["preexec_fn"] = functools.partial(_limit_child, timeout)
     else:  # pragma: no cover - Windows
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
     try:
@@ -379,20 +380,22 @@ def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str],
     return _Outcome(proc.returncode, output, timeout)
 
 
-def _limit_memory() -> None:  # pragma: no cover - runs in the child, between fork and exec
-    """Cap the converter's address space (``limits.OFFICE_MAX_ADDRESS_SPACE_BYTES``), POSIX only:
-    a hostile document makes LibreOffice fail instead of taking the machine's memory."""
+def _limit_child(cpu_seconds: float) -> None:  # pragma: no cover - runs in the child, before exec
+    """POSIX only: cap the converter's address space (``limits.OFFICE_MAX_ADDRESS_SPACE_BYTES``), so a
+    hostile document makes LibreOffice fail instead of taking the machine's memory, and its CPU time
+    (the run's timeout), so the kernel ends it even when skilldoc itself was killed before its timeout."""
     import resource
 
-    cap = limits.OFFICE_MAX_ADDRESS_SPACE_BYTES
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        if soft == resource.RLIM_INFINITY or soft > cap:
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ValueError, OSError):
-        pass
+    for which, cap in ((resource.RLIMIT_AS, limits.OFFICE_MAX_ADDRESS_SPACE_BYTES),
+                       (resource.RLIMIT_CPU, max(1, int(cpu_seconds)))):
+        try:
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            if soft == resource.RLIM_INFINITY or soft > cap:
+                resource.setrlimit(which, (cap, hard))
+        except (ValueError, OSError):
+            pass
 
 
 def _deliver(job: _Job, run_dir: Path) -> bool:

@@ -489,9 +489,12 @@ def test_second_build_into_the_same_folder_is_told_another_is_running(sample_dir
 
 
 @pytest.mark.skipif(not POSIX, reason="RLIMIT_AS is POSIX")
-def test_libreoffice_runs_under_the_address_space_cap():
+def test_libreoffice_runs_under_the_address_space_and_cpu_caps():
+    import functools
+
     from skilldoc import office
 
-    proc = subprocess.run([sys.executable, "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0])"],
-                          capture_output=True, text=True, preexec_fn=office._limit_memory, timeout=60)
-    assert int(proc.stdout) == limits.OFFICE_MAX_ADDRESS_SPACE_BYTES
+    code = "import resource as r; print(r.getrlimit(r.RLIMIT_AS)[0], r.getrlimit(r.RLIMIT_CPU)[0])"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          preexec_fn=functools.partial(office._limit_child, 180))
+    assert proc.stdout.split() == [str(limits.OFFICE_MAX_ADDRESS_SPACE_BYTES), "180"]
