@@ -881,8 +881,8 @@ def _locate_inside(path: Path, root: Path, ctx: _Context) -> tuple[Path | None, 
     else:
         message = "路径指向申报文件夹之外（含“../”或是其他位置的绝对路径），为安全起见不读取"
     problems.append(ctx.problem(
-        message, "证明材料必须放在申报文件夹内：请把该文件本身复制到 证明材料/ 文件夹中，"
-        "并在“证明材料”工作表“文件”列填写 证明材料/文件名", "evidence.outside"))
+        message, f"证明材料必须放在申报文件夹内：请把该文件本身复制到 {LAYOUT.evidence_dir}/ 文件夹中，"
+        f"并在“证明材料”工作表“文件”列填写 {LAYOUT.evidence_dir}/文件名", "evidence.outside"))
     return None, problems
 
 
