@@ -261,6 +261,19 @@ def test_fifo_listed_as_evidence_is_refused_without_blocking(applicant):
     assert problem.code == "evidence.special" and "命名管道" in problem.message
 
 
+@pytest.mark.skipif(not POSIX, reason="Unix sockets")
+def test_socket_listed_as_evidence_is_refused(tmp_path):
+    import socket
+
+    applicant = tmp_path / "a"  # a short path: a socket's path is limited to about 100 bytes
+    (applicant / "证明材料").mkdir(parents=True)
+    path = applicant / "证明材料" / "s.pdf"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        (problem,) = _refused(applicant, "E03", path)
+    assert problem.code == "evidence.special" and "套接字" in problem.message
+
+
 @pytest.mark.skipif(not POSIX, reason="/dev/zero is POSIX")
 def test_dev_zero_is_a_device_not_an_empty_file(tmp_path, runner):
     result = runner.invoke(cli, ["bundle", "/dev/zero", "-o", str(tmp_path / "x.pdf")])
