@@ -448,6 +448,110 @@ def _zip_bytes(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+# --- the package: what Word and WPS open (no leftovers of python-docx's default template) ---
+
+# Every font the styles name, for the font table (Word's substitution uses altName and
+# charset; 86 = GB2312).  (name, altName, charset, family, pitch)
+FONT_TABLE: tuple[tuple[str, str | None, str, str, str], ...] = (
+    (LATIN_FONT, None, "00", "roman", "variable"),
+    (BODY_FONT, "FangSong_GB2312", "86", "modern", "fixed"),
+    (HEI_FONT, "SimHei", "86", "modern", "fixed"),
+    (KAI_FONT, "KaiTi_GB2312", "86", "modern", "fixed"),
+    (TITLE_FONT, "FZXiaoBiaoSong-B05S", "86", "script", "variable"),
+    ("宋体", "SimSun", "86", "auto", "variable"),
+    (SYMBOL_FONT, None, "00", "swiss", "variable"),
+)
+APPLICATION = "skilldoc"
+_RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _font_table_xml() -> bytes:
+    fonts = []
+    for name, alt, charset, family, pitch in FONT_TABLE:
+        alt_el = f'<w:altName w:val="{alt}"/>' if alt else ""
+        fonts.append(f'<w:font w:name="{name}">{alt_el}<w:charset w:val="{charset}"/>'
+                     f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f'<w:fonts xmlns:w="{_W_NS}">{"".join(fonts)}</w:fonts>').encode()
+
+
+def _app_xml() -> bytes:
+    """docProps/app.xml naming skilldoc, without page or word counts (no count is better than a wrong one)."""
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>{APPLICATION}</Application><DocSecurity>0</DocSecurity>"
+            "<LinksUpToDate>false</LinksUpToDate></Properties>").encode()
+
+
+def _honest_package(document: Any) -> None:
+    """What every written DOCX gets: our app.xml, no thumbnail of something else, a valid zoom."""
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = _app_xml()
+    settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
+    preview = settings.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        settings.remove(preview)
+
+
+def _clean_template_package(document: Any) -> None:
+    """Drop python-docx's default-template leftovers from a new template.
+
+    Removes stylesWithEffects.xml (python-docx's own 160 styles, none of ours), the
+    bibliography customXml, the styles nothing uses; writes a font table of our fonts,
+    zoom 100 % and zh-CN as the theme's East Asian language.
+    """
+    _honest_package(document)
+    part = document.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype in (_RT_STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
+            part.rels.pop(rid)
+        elif rel.reltype == RT.FONT_TABLE and not rel.is_external:
+            rel.target_part._blob = _font_table_xml()
+    settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None:
+        zoom.attrib.pop(qn("w:val"), None)
+        zoom.set(qn("w:percent"), "100")
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    _prune_styles(document)
+
+
+def _prune_styles(document: Any) -> None:
+    """Keep only the styles the document uses (and ours, the defaults and what they build on)."""
+    styles_el = document.styles.element
+    by_id = {st.get(qn("w:styleId")): st for st in styles_el.findall(qn("w:style"))}
+    keep: set[str] = {document.styles[spec.name].style_id for spec in STYLES}
+    keep |= {sid for sid, st in by_id.items() if st.get(qn("w:default")) in ("1", "true", "on")}
+    roots = [document.element] + [p.element for p in _header_footer_parts(document)]
+    roots.append(document.part.numbering_part.element)
+    for root in roots:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            keep |= {el.get(qn("w:val")) for el in root.iter(qn(tag))}
+    todo = list(keep)
+    while todo:
+        st = by_id.get(todo.pop())
+        if st is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = st.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in keep:
+                keep.add(ref.get(qn("w:val")))
+                todo.append(ref.get(qn("w:val")))
+    for sid, st in by_id.items():
+        if sid not in keep:
+            styles_el.remove(st)
+
 # --- styles --------------------------------------------------------------------------
 
 
@@ -713,6 +817,7 @@ def make_template(out: Path) -> Path:
     _stamp_run_fonts(document.element.body, resolver)
     for part in _header_footer_parts(document):
         _stamp_run_fonts(part.element, resolver)
+    _clean_template_package(document)
     buf = io.BytesIO()
     document.save(buf)
     _atomic_write(Path(out), _zip_bytes(buf.getvalue(), fixed))
@@ -1185,6 +1290,7 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
     props.created = props.modified = naive
     props.last_printed = naive
     props.keywords = ""
+    _honest_package(document)
 
     buf = io.BytesIO()
     document.save(buf)

@@ -503,6 +503,87 @@ def test_values_are_not_read_as_placeholders(tmp_path: Path) -> None:
     assert name in extract_text(out).split("\n")
 
 
+
+# --- what Word and WPS open (issue 10, part 2) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample's 申报书.docx (evidence pages numbered in order, as the bundle would)."""
+    from skilldoc.model import PageRange, SectionSource
+    from skilldoc.render import render_sections
+    from skilldoc.workbook import load_application
+
+    sample = Path(__file__).resolve().parent.parent / "data_samples" / "demo"
+    app, _ = load_application(sample / form.LAYOUT.workbook, sample)
+    pages, first = {}, 1
+    for item in app.evidence:
+        pages[item.code] = PageRange(first, first + len(item.files))
+        first += len(item.files) + 1
+    sources = [SectionSource(s, p, p.read_text(encoding="utf-8"))
+               for s in form.SECTIONS for p in [sample / form.LAYOUT.sections_dir / s.filename]]
+    sections, _ = render_sections(app, sources, pages)
+    out = tmp_path_factory.mktemp("sample") / "申报书.docx"
+    assert write_docx(app, sections, out) == []
+    return out
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.mark.parametrize("which", ["template", "output"])
+def test_package_has_no_leftovers_of_the_default_template(which: str, sample_docx: Path) -> None:
+    path = default_template() if which == "template" else sample_docx
+    parts = _parts(path)
+    assert not [n for n in parts if "stylesWithEffects" in n or "thumbnail" in n or n.startswith("customXml")]
+    assert b"stylesWithEffects" not in parts["word/_rels/document.xml.rels"]
+    assert b"thumbnail" not in parts["_rels/.rels"]
+    fonts = re.findall(r'<w:font w:name="([^"]+)"', parts["word/fontTable.xml"].decode())
+    assert {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体", "Segoe UI Symbol",
+            "Times New Roman"} <= set(fonts)
+    assert "ＭＳ 明朝" not in fonts and "Cambria" not in fonts
+    app_xml = parts["docProps/app.xml"].decode()
+    assert "<Application>skilldoc</Application>" in app_xml
+    assert not re.search(r"Macintosh|Microsoft|<Pages>|<Words>|<Characters>|<Lines>", app_xml)
+    settings = parts["word/settings.xml"].decode()
+    assert re.search(r'<w:zoom w:percent="100"/>', settings) and "bestFit" not in settings
+    assert 'w:eastAsia="zh-CN"' in re.search(r"<w:themeFontLang[^>]*>", settings).group(0)
+    assert "savePreviewPicture" not in settings
+    styles = parts["word/styles.xml"].decode()
+    ids = re.findall(r'w:styleId="([^"]+)"', styles)
+    assert len(ids) < 40, ids  # ours, the defaults and what they use; not python-docx's 160
+    assert {"Normal"} <= set(ids)
+
+
+def test_every_kept_style_is_ours_a_default_or_used(sample_docx: Path) -> None:
+    document = docx.Document(str(default_template()))
+    ours = {document.styles[s.name].style_id for s in STYLES}
+    defaults = {st.style_id for st in document.styles if st.element.get(qn("w:default")) == "1"}
+    xml = "".join(p.decode() for n, p in _parts(default_template()).items() if n != "word/styles.xml")
+    used = set(re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
+    based = {st.base_style.style_id for st in document.styles if getattr(st, "base_style", None)}
+    assert {st.style_id for st in document.styles} <= ours | defaults | used | based
+
+
+def _audit(path: Path) -> list[str]:
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0, strict=True).validate(path)
+    return [str(e) for e in result.errors]
+
+
+def test_sample_docx_passes_openxml_audit_with_no_findings(sample_docx: Path, tmp_path: Path) -> None:
+    assert _audit(sample_docx) == []
+    assert _audit(default_template()) == []
+    # the check can fail: python-docx's own default document is what Word was expected to repair
+    stale = tmp_path / "python-docx-default.docx"
+    document = docx.Document()
+    document.styles.add_style("新样式", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    document.save(str(stale))
+    assert _audit(stale)
+
 # --- LibreOffice -------------------------------------------------------------------------
 
 
