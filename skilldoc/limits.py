@@ -52,6 +52,14 @@ def file_kind(path: Path) -> str | None:
 
 # --- Word files (.docx: count, the form template, imported 申报书 and sections) ------
 
+# A .docx is a zip of XML parts: each part is read with a cap on its *uncompressed*
+# size (a few KB can inflate to gigabytes), and the package as a whole is bounded.
+# The 申报书 template is about 60 KB; a long real 申报书 a few MB.
+DOCX_FILE_MAX_BYTES = 64 * MiB  # the .docx file on disk
+DOCX_MAX_PARTS = 1000  # zip entries
+DOCX_PART_MAX_BYTES = 32 * MiB  # one part, uncompressed
+DOCX_TOTAL_MAX_BYTES = 128 * MiB  # all parts, uncompressed
+
 # --- LibreOffice (office.py) -------------------------------------------------------
 
 # --- the web workbench (skilldoc/ui) -----------------------------------------------

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,6 +23,7 @@ from skilldoc import form
 from skilldoc.docx_form import (
     PLACEHOLDERS,
     STYLES,
+    check_package,
     clean_xml_text,
     default_template,
     extract_text,
@@ -583,6 +585,65 @@ def test_sample_docx_passes_openxml_audit_with_no_findings(sample_docx: Path, tm
     document.styles.add_style("新样式", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
     document.save(str(stale))
     assert _audit(stale)
+
+
+# --- a hostile or broken template is refused (issue 9) -------------------------------------
+
+
+def _template_with(tmp_path: Path, name: str, replace: Callable[[bytes], bytes]) -> Path:
+    """The default template with one part rewritten (zip entries otherwise copied as they are)."""
+    out = tmp_path / "模板.docx"
+    with zipfile.ZipFile(default_template()) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, replace(data) if info.filename == name else data)
+    return out
+
+
+ENTITY_DTD = b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x "&#60;w:p/&#62;">]>'
+
+
+@pytest.mark.parametrize(("part", "replace", "words"), [
+    ("word/document.xml", lambda d: ENTITY_DTD + d[d.index(b"<w:document"):].replace(b"{{", b"&x;{{", 1),
+     "实体"),
+    ("word/document.xml", lambda d: d.replace(b"{{", b"&nbsp;{{", 1), "实体"),
+    ("word/styles.xml", lambda d: d.replace(b"</w:styles>", b""), "不是合格的 XML"),
+    ("word/settings.xml", lambda d: b'<?xml version="1.0"?><!DOCTYPE w:settings SYSTEM "file:///etc/passwd">'
+     + d[d.index(b"<w:settings"):], "文档类型定义"),
+])
+def test_template_with_entities_or_broken_xml_is_refused(tmp_path: Path, part: str, replace, words: str) -> None:
+    template = _template_with(tmp_path, part, replace)
+    out = tmp_path / "申报书.docx"
+    with pytest.raises(InputError) as err:
+        write_docx(make_app(), rendered(), out, template=template)
+    assert err.value.exit_code == 3
+    (problem,) = err.value.problems
+    assert part in problem.message and words in problem.message, problem.message
+    assert problem.location.file == str(template) and "另存为" in problem.hint
+    assert not out.exists()
+
+
+def test_template_part_inflating_past_the_cap_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    from skilldoc import limits
+
+    huge = b"<w:x/>" * (limits.DOCX_PART_MAX_BYTES // 6 + 10)  # compresses to a few tens of KB
+    template = _template_with(tmp_path, "word/webSettings.xml", lambda d: d[:-30] + huge + d[-30:])
+    assert template.stat().st_size < 1_000_000
+    with pytest.raises(InputError) as err:
+        write_docx(make_app(), rendered(), tmp_path / "申报书.docx", template=template)
+    assert "webSettings.xml" in err.value.problems[0].message and "过大" in err.value.problems[0].message
+
+
+def test_template_that_is_not_a_regular_file_or_zip_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "管道.docx"
+    os.mkfifo(fifo)
+    not_zip = tmp_path / "文本.docx"
+    not_zip.write_text("不是 Word 文件", encoding="utf-8")
+    for template, words in ((fifo, "命名管道"), (not_zip, "压缩包损坏"), (tmp_path, "文件夹")):
+        with pytest.raises(InputError) as err:
+            write_docx(make_app(), rendered(), tmp_path / "申报书.docx", template=template)
+        assert words in err.value.problems[0].message
+    assert check_package(default_template()) == []
 
 # --- LibreOffice -------------------------------------------------------------------------
 
