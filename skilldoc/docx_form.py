@@ -83,6 +83,7 @@ TITLE_FONT = "方正小标宋简体"
 SYMBOL_FONT = "Segoe UI Symbol"  # has ☑ ☐; office.py maps it to DejaVu Sans for LibreOffice on Linux
 
 TICKED, UNTICKED = "☑", "☐"
+GROUP_TRAINING = form.HEADER_BY_KEY["is_assessor"].group  # 培训评价能力, repeated on the continuation page
 
 
 LIST_STEP = 0.85  # cm: a list level is indented like a first line (two characters of 12 pt)
@@ -295,8 +296,12 @@ def _tc(width: int, span: int, *, vmerge: str | None = None, valign: str = "cent
     return tc
 
 
-def _tbl(grid: Sequence[int], style_id: str | None) -> Any:
-    """An empty ``w:tbl`` with a fixed layout over ``grid`` (twips)."""
+def _tbl(grid: Sequence[int], style_id: str | None, *, top_border: bool = True) -> Any:
+    """An empty ``w:tbl`` with a fixed layout over ``grid`` (twips).
+
+    ``top_border=False`` for a table that continues the one above it (the bottom
+    border of that one is the line between them).
+    """
     tbl = OxmlElement("w:tbl")
     tblpr = OxmlElement("w:tblPr")
     if style_id:
@@ -306,7 +311,10 @@ def _tbl(grid: Sequence[int], style_id: str | None) -> Any:
     tblpr.append(_el("w:tblInd", w="0", type="dxa"))
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+        if side == "top" and not top_border:
+            borders.append(_el("w:top", val="nil"))
+        else:
+            borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
     tblpr.append(borders)
     tblpr.append(_el("w:tblLayout", type="fixed"))
     mar = OxmlElement("w:tblCellMar")
@@ -335,6 +343,20 @@ def _tr(*, min_height: int | None, cant_split: bool, header: bool = False) -> An
     if len(trpr):
         tr.append(trpr)
     return tr
+
+
+def _spacer() -> Any:
+    """The paragraph between two tables that continue each other: 1 pt high, so they look like one."""
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(_el("w:keepNext"))
+    ppr.append(_el("w:spacing", before="0", after="0", line="20", lineRule="exact"))
+    rpr = OxmlElement("w:rPr")
+    rpr.append(_el("w:sz", val="2"))
+    rpr.append(_el("w:szCs", val="2"))
+    ppr.append(rpr)
+    p.append(ppr)
+    return p
 
 
 def _add_page_field(paragraph: DocxParagraph) -> None:
@@ -934,10 +956,10 @@ class _Writer:
 
     # -- the form table ----------------------------------------------------------
 
-    def build_table(self, app: Application, sections: Sequence[RenderedSection]) -> Any:
-        tbl = _tbl(GRID, self.style_ids["申报书表格"])
-        self.tbl = tbl
-        self._table_obj = DocxTable(tbl, self.document)
+    def build_table(self, app: Application, sections: Sequence[RenderedSection]) -> list[Any]:
+        """The form: the header table, the occupations table and the sections table (with the
+        tiny paragraphs Word needs between tables), in document order."""
+        tbl = self._new_table(GRID)
         header = app.header
         where = Location(LAYOUT.workbook, sheet=LAYOUT.sheets["header"])
 
@@ -975,7 +997,7 @@ class _Writer:
         rows.append([("", 1, "continue"), ("", 3, "continue")] + [(L[k].label, 3, None) for k in breakdown])
         rows.append([("", 1, "continue"), (v("instructors"), 3, None)] + [(v(k), 3, None) for k in breakdown])
         occupations = list(app.occupations)
-        rows.append([("培训评价能力", 1, "restart"), (L["is_assessor"].label, 4, None),
+        rows.append([(GROUP_TRAINING, 1, "restart"), (L["is_assessor"].label, 4, None),
                      (self._yes_no(header.get("is_assessor")), 4, None),
                      (L["assessor_since"].label, 4, None), (v("assessor_since"), 4, None),
                      (L["assessed_occupations"].label, 5, None), (v("assessed_occupations"), 3, None)])
@@ -991,6 +1013,16 @@ class _Writer:
             figures += [(format_value(t.trained if t else None), 3, None),
                         (format_value(t.advanced if t else None), 3, None)]
         rows.append([("", 1, "continue"), ("", 6, "continue")] + figures)
+        for row in rows:
+            self._form_row(row)
+        parts = [tbl]
+        # The occupations: a table of their own whose first two rows (the group label
+        # 培训评价能力 and the column headers) Word and LibreOffice repeat on every page
+        # the rows continue on, as the official form's continuation page does.
+        rows = []
+        rows.append([(GROUP_TRAINING, 1, "restart"), (form.OCCUPATION_COLUMNS[0].label, 6, "restart")]
+                    + [(f"{y}年", 6, None) for y in years])
+        rows.append([("", 1, "continue"), ("", 6, "continue")] + [(s, 3, None) for _ in years for s in sub])
         occ_where = Location(LAYOUT.workbook, sheet=LAYOUT.sheets["occupations"])
         for i, occ in enumerate(occupations or [None], start=1):
             name = self.clean(occ.name, occ_where, "职业（工种）名称") if occ else ""
@@ -1001,15 +1033,25 @@ class _Writer:
                 cells += [(format_value(oy.trained if oy else None), 3, None),
                           (format_value(oy.advanced if oy else None), 3, None)]
             rows.append(cells)
-        for row in rows:
-            self._form_row(row)
+        parts += [_spacer(), self._new_table(GRID, top_border=False)]
+        for r, row in enumerate(rows):
+            self._form_row(row, header=r < 2)
+        # The eight sections: a third table, so that the occupation headers do not repeat
+        # over the sections' pages.
+        parts += [_spacer(), self._new_table(GRID, top_border=False)]
         by_title = {s.section.title: s for s in sections}
         for section in SECTIONS:
-            self._section_row(section, by_title.get(section.title))
+            self._section_rows(section, by_title.get(section.title))
+        return parts
+
+    def _new_table(self, grid: Sequence[int], *, top_border: bool = True) -> Any:
+        tbl = _tbl(grid, self.style_ids["申报书表格"], top_border=top_border)
+        self.tbl = tbl
+        self._table_obj = DocxTable(tbl, self.document)
         return tbl
 
-    def _form_row(self, cells: Sequence[tuple[Any, int, str | None]]) -> None:
-        tr = _tr(min_height=ROW_H, cant_split=True)
+    def _form_row(self, cells: Sequence[tuple[Any, int, str | None]], *, header: bool = False) -> None:
+        tr = _tr(min_height=ROW_H, cant_split=True, header=header)
         self.tbl.append(tr)
         col = 0
         for content, span, vmerge in cells:
@@ -1052,12 +1094,14 @@ class _Writer:
 
     # -- sections ---------------------------------------------------------------
 
-    def _section_row(self, section: Section, rendered: RenderedSection | None) -> None:
-        tr = _tr(min_height=ROW_H * 4, cant_split=False)
-        self.tbl.append(tr)
-        title = self.cell(tr, 5, 0, valign="top")
-        self.para(title, "栏目标题", [(section.title, None)])
-        body = self.cell(tr, 20, 5, valign="top")
+    def _section_rows(self, section: Section, rendered: RenderedSection | None) -> None:
+        """One section: the title on the left (one cell merged down), the body on the right.
+
+        The body is split into rows at its headings, each heading in a row with the block it
+        introduces; that row does not split across pages when it is short, so a heading never
+        ends a page.  (Neither Word nor LibreOffice applies "keep with next" to paragraphs
+        inside one table cell.)  The lines between the body rows are not drawn.
+        """
         source = getattr(rendered, "source", None)
         where = Location(f"{source.parent.name}/{source.name}" if isinstance(source, Path)
                          else f"{LAYOUT.sections_dir}/{section.filename}")
@@ -1068,13 +1112,26 @@ class _Writer:
             if not blocks and rendered.text.strip():
                 blocks = tuple(Paragraph((Run(chunk.strip("\n")),))
                                for chunk in re.split(r"\n\s*\n", rendered.text) if chunk.strip())
+        chunks = _chunks_at_headings(blocks) or [((), False)]
         body_width = sum(GRID[5:]) - 2 * CELL_MARGIN
-        for block in blocks:
-            self._block(body, block, where, what, body_width)
-        if not blocks:
-            self.para(body, "申报书正文")
-        elif body._tc[-1].tag == qn("w:tbl"):  # Word wants a paragraph at the end of a cell
-            self.para(body, "正文表格文字").paragraph_format.space_after = Pt(0)
+        for i, (chunk, keep) in enumerate(chunks):
+            first, last = i == 0, i == len(chunks) - 1
+            tr = _tr(min_height=ROW_H * 4 if first and last else None, cant_split=keep)
+            self.tbl.append(tr)
+            title = self.cell(tr, 5, 0, valign="top", vmerge=None if first and last else
+                              "restart" if first else "continue")
+            if first:
+                self.para(title, "栏目标题", [(section.title, None)])
+            else:
+                self.para(title, "栏目标题")
+            body = self.cell(tr, 20, 5, valign="top")
+            _open_borders(body._tc, top=not first, bottom=not last)
+            for block in chunk:
+                self._block(body, block, where, what, body_width)
+            if not chunk:
+                self.para(body, "申报书正文")
+            elif body._tc[-1].tag == qn("w:tbl"):  # Word wants a paragraph at the end of a cell
+                self.para(body, "正文表格文字").paragraph_format.space_after = Pt(0)
 
     def _runs(self, runs: Inlines, where: Location, what: str) -> list[Run]:
         return [Run(self.clean(r.text, where, what), r.bold) for r in runs]
@@ -1160,6 +1217,69 @@ class _Writer:
                 p = self.para(sub, "正文表格文字", runs)
                 if is_header:
                     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+KEEP_LINES = 12  # a heading and the block it introduces stay on one page when this many lines or fewer
+BODY_CHARS_PER_LINE = 27  # East Asian characters of 12 pt on a line of the section body (11.7 cm)
+
+
+def _block_lines(block: Block) -> int:
+    """About how many lines ``block`` takes in the section body (East Asian characters count 2 halves)."""
+    if isinstance(block, Table):
+        return sum(1 + max((_text_width(_inline_text(c)) // 24 for c in row), default=0) for row in block.rows)
+    width = _text_width(_inline_text(block.runs)) + 4  # the first-line indent or the list marker
+    return 1 + width // (2 * BODY_CHARS_PER_LINE)
+
+
+def _inline_text(runs: Inlines) -> str:
+    return "".join(r.text for r in runs)
+
+
+def _chunks_at_headings(blocks: Sequence[Block]) -> list[tuple[tuple[Block, ...], bool]]:
+    """``blocks`` cut before each heading: (blocks, keep together).  A heading (or a run of
+    headings) goes with the block after it, kept together when that is at most KEEP_LINES."""
+    chunks: list[tuple[tuple[Block, ...], bool]] = []
+    current: list[Block] = []
+    i, n = 0, len(blocks)
+    while i < n:
+        if not isinstance(blocks[i], Heading):
+            current.append(blocks[i])
+            i += 1
+            continue
+        if current:
+            chunks.append((tuple(current), False))
+            current = []
+        group = [blocks[i]]
+        i += 1
+        while i < n and isinstance(blocks[i], Heading):
+            group.append(blocks[i])
+            i += 1
+        if i < n:
+            group.append(blocks[i])
+            i += 1
+        chunks.append((tuple(group), sum(_block_lines(b) for b in group) <= KEEP_LINES))
+    if current:
+        chunks.append((tuple(current), False))
+    return chunks
+
+
+def _text_width(text: str) -> int:
+    """Width of ``text`` in half-em units: East Asian and full-width characters 2, others 1."""
+    return sum(2 if ord(c) >= 0x2E80 or c in "—“”‘’…·" else 1 for c in text if c != "\u2060")
+
+
+def _open_borders(tc: Any, *, top: bool, bottom: bool) -> None:
+    """No top/bottom border on a cell that continues the one above/below it."""
+    if not (top or bottom):
+        return
+    tcpr = tc.find(qn("w:tcPr"))
+    borders = OxmlElement("w:tcBorders")
+    if top:
+        borders.append(_el("w:top", val="nil"))
+    if bottom:
+        borders.append(_el("w:bottom", val="nil"))
+    valign = tcpr.find(qn("w:vAlign"))
+    (valign.addprevious(borders) if valign is not None else tcpr.append(borders))
 
 
 def _years(app: Application) -> list[int]:
@@ -1322,7 +1442,7 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
 
     _settings(document.settings.element)
     writer = _Writer(document, clean)
-    tbl = writer.build_table(app, sections)
+    form_parts = writer.build_table(app, sections)
     body = document.element.body
     if anchor is None:
         problems.append(Problem(
@@ -1331,7 +1451,8 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
             hint="在模板中希望出现申报表的位置单独一段写 {{申报表}}",
             severity=Severity.WARNING, code="docx.template_placeholder"))
         anchor = body.add_p()
-    anchor.addprevious(tbl)
+    for element in form_parts:
+        anchor.addprevious(element)
     # keep the anchor as a tiny empty paragraph (Word wants a paragraph after a table)
     for child in list(anchor):
         if child.tag != qn("w:pPr"):
@@ -1416,13 +1537,21 @@ def section_text(path: Path) -> dict[str, str]:
     """
     document = _load(Path(path))
     titles = {s.title for s in SECTIONS}
-    found: dict[str, str] = {}
-    for tr in document.element.body.iter(qn("w:tr")):
-        tcs = tr.findall(qn("w:tc"))
-        if len(tcs) < 2:
-            continue
-        title = "\n".join(_paragraph_text(p) for p in tcs[0].findall(qn("w:p"))).strip()
-        if title in titles and title not in found:
-            found[title] = _cell_blocks_text(tcs[1])
-    return found
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for tbl in document.element.body.findall(qn("w:tbl")):
+        for tr in tbl.findall(qn("w:tr")):
+            tcs = tr.findall(qn("w:tc"))
+            if len(tcs) < 2:
+                current = None
+                continue
+            vmerge = tcs[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            if current is not None and vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                current.append(_cell_blocks_text(tcs[1]))  # the section goes on in this row
+                continue
+            title = "\n".join(_paragraph_text(p) for p in tcs[0].findall(qn("w:p"))).strip()
+            current = None
+            if title in titles and title not in found:
+                current = found[title] = [_cell_blocks_text(tcs[1])]
+    return {title: "\n".join(parts) for title, parts in found.items()}
 

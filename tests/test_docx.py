@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import docx
 import pytest
+from docx.table import _Cell
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -177,8 +178,10 @@ def test_every_label_and_value_in_the_header_table(built: tuple[Path, list]) -> 
     for k, name in enumerate(OCCUPATIONS, start=1):
         assert f"职业（工种）\n{k}. {name}" in text  # a line break keeps the name on one line
     # the groups are merged cells: each label is written once
-    for group in ("法人代表信息", "培训场所条件", "培训师资情况", "培训评价能力"):
+    for group in ("法人代表信息", "培训场所条件", "培训师资情况"):
         assert text.count(group) == 1, group
+    # 培训评价能力: once over its fields, once over the occupations (repeated on their continuation page)
+    assert text.count("培训评价能力") == 2
 
 
 def test_choices_are_ticked(built: tuple[Path, list]) -> None:
@@ -203,18 +206,31 @@ def _row_texts(table) -> list[list[str]]:
     return rows
 
 
+def _flags(tr) -> set[str]:
+    trpr = tr.find(qn("w:trPr"))
+    return set() if trpr is None else {el.tag.split("}")[1] for el in trpr}
+
+
 def test_table_layout_like_the_form(built: tuple[Path, list]) -> None:
     out, _ = built
-    _, table = _main_table(out)
-    tbl = table._tbl
-    grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
-    rows = tbl.findall(qn("w:tr"))
-    for tr in rows:  # every row covers the whole grid
-        spans = [int(tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val"))) if tc.tcPr.find(qn("w:gridSpan")) is not None
-                 else 1 for tc in tr.findall(qn("w:tc"))]
-        assert sum(spans) == len(grid)
-    texts = _row_texts(table)
+    document = docx.Document(str(out))
+    # three tables one after the other: the header, the occupations, the eight sections
+    assert len(document.tables) == 3
+    body = list(document.element.body)
+    tbls = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")]
+    assert tbls[1] - tbls[0] == 2 and tbls[2] - tbls[1] == 2  # one 1-pt paragraph between them
+    for table in document.tables:
+        tbl = table._tbl
+        grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+        for tr in tbl.findall(qn("w:tr")):  # every row covers the whole grid
+            spans = [int(tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")))
+                     if tc.tcPr.find(qn("w:gridSpan")) is not None else 1 for tc in tr.findall(qn("w:tc"))]
+            assert sum(spans) == len(grid)
+    header, occupations, sections = document.tables
+    rows = header._tbl.findall(qn("w:tr"))
+    texts = _row_texts(header)
     assert texts[0][0] == "申报单位名称" and texts[0][2] == "单位类别"
+    assert all("tblHeader" not in _flags(tr) and "cantSplit" in _flags(tr) for tr in rows)
     # 法人代表信息: one restart and two continuation cells in the first column
     legal = [i for i, r in enumerate(texts) if r[0] == "法人代表信息"][0]
     first_cells = [rows[legal + k].findall(qn("w:tc"))[0] for k in range(3)]
@@ -222,16 +238,55 @@ def test_table_layout_like_the_form(built: tuple[Path, list]) -> None:
     assert vm[0].get(qn("w:val")) == "restart"
     assert all(v is not None and v.get(qn("w:val")) in (None, "continue") for v in vm[1:])
     assert [r[1] for r in texts[legal:legal + 3]] == ["姓名", "办公电话", "手机"]
-    # 职业（工种） rows carry six figures, oldest year first
-    occ_rows = [r for r in texts if r[1].startswith("职业（工种）")]
-    assert [r[1] for r in occ_rows] == [f"职业（工种）{k}. {n}" for k, n in enumerate(OCCUPATIONS, start=1)]
-    assert occ_rows[1][2:] == ["310", "100", "311", "101", "312", "102"]
-    # the eight sections: title | body, allowed to break across pages
-    section_rows = [(i, r) for i, r in enumerate(texts) if r[0] in form.SECTION_BY_TITLE]
-    assert [r[0] for _, r in section_rows] == [s.title for s in form.SECTIONS]
-    for i, _ in section_rows:
-        trpr = rows[i].find(qn("w:trPr"))
-        assert trpr is None or trpr.find(qn("w:cantSplit")) is None
+    assert texts[-1][2:] == ["2000", "600", "2350", "700", "2700", "800"]  # 培训总量
+    # the occupations: two header rows (group label, years, columns) repeated on every page
+    occ = occupations._tbl.findall(qn("w:tr"))
+    occ_texts = _row_texts(occupations)
+    assert occ_texts[0] == ["培训评价能力", "职业（工种）", "2019年", "2020年", "2021年"]
+    assert occ_texts[1][2:] == ["培训数量", "高级工及以上数量"] * 3
+    assert [_flags(tr) >= {"tblHeader", "cantSplit"} for tr in occ] == [True, True] + [False] * len(OCCUPATIONS)
+    assert all("cantSplit" in _flags(tr) for tr in occ)
+    assert [r[1] for r in occ_texts[2:]] == [f"职业（工种）{k}. {n}" for k, n in enumerate(OCCUPATIONS, start=1)]
+    assert occ_texts[3][2:] == ["310", "100", "311", "101", "312", "102"]
+    top = occupations._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:top')}")
+    assert top.get(qn("w:val")) == "nil"  # the header table's bottom line is the line between them
+    # the eight sections: title | body; a section's rows after the first continue its title cell
+    sec_texts = _row_texts(sections)
+    titles = [r[0] for r in sec_texts if r[0]]
+    assert titles == [s.title for s in form.SECTIONS]
+    assert not any("tblHeader" in _flags(tr) for tr in sections._tbl.findall(qn("w:tr")))
+
+
+def _section_rows(document, title: str) -> list:
+    """The rows of one section in the sections table (its first row and the rows continuing it)."""
+    rows = document.tables[2]._tbl.findall(qn("w:tr"))
+    texts = _row_texts(document.tables[2])
+    start = [i for i, r in enumerate(texts) if r[0] == title][0]
+    end = start + 1
+    while end < len(rows) and not texts[end][0]:
+        end += 1
+    return rows[start:end]
+
+
+def test_headings_stay_with_what_follows(built: tuple[Path, list]) -> None:
+    """Section 1's body is cut before each heading; a heading and its next block are one row
+    that does not split across pages, and no line is drawn between the rows."""
+    out, _ = built
+    document = docx.Document(str(out))
+    rows = _section_rows(document, form.SECTIONS[0].title)
+    bodies = [["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tr.findall(qn("w:tc"))[1].iter(qn("w:p"))]
+              for tr in rows]
+    assert [b[0] for b in bodies] == ["一、总体情况", "（一）培训需求", "项目二"]
+    assert bodies[0][1].startswith("绍兴市") and bodies[1][1:] == ["项目一 & <二>"]
+    # a heading and a short block: kept together; the rest (list, table, closing paragraph) may split
+    assert ["cantSplit" in _flags(tr) for tr in rows] == [True, True, False]
+    title_merge = [tr.find(qn("w:tc")).tcPr.find(qn("w:vMerge")) for tr in rows]
+    assert title_merge[0].get(qn("w:val")) == "restart"
+    assert all(m.get(qn("w:val")) in (None, "continue") for m in title_merge[1:])
+    body_borders = [tr.findall(qn("w:tc"))[1].tcPr.find(qn("w:tcBorders")) for tr in rows]
+    assert body_borders[0].find(qn("w:top")) is None and body_borders[0].find(qn("w:bottom")).get(qn("w:val")) == "nil"
+    assert {b.find(qn("w:top")).get(qn("w:val")) for b in body_borders[1:]} == {"nil"}
+    assert body_borders[-1].find(qn("w:bottom")) is None
 
 
 def test_section_text_is_verbatim(built: tuple[Path, list]) -> None:
@@ -248,12 +303,14 @@ def test_section_text_is_verbatim(built: tuple[Path, list]) -> None:
 
 def test_markup_becomes_word_formatting(built: tuple[Path, list]) -> None:
     out, _ = built
-    document, table = _main_table(out)
-    body = [c for c in table.rows[-8].cells if c.text.startswith("一、")][0]
-    by_text = {p.text: p for p in body.paragraphs}
+    document = docx.Document(str(out))
+    cells = [_Cell(tr.findall(qn("w:tc"))[1], document.tables[2])
+             for tr in _section_rows(document, form.SECTIONS[0].title)]
+    paragraphs = [p for c in cells for p in c.paragraphs]
+    by_text = {p.text: p for p in paragraphs}
     assert by_text["一、总体情况"].style.name == "申报书标题1"
     assert by_text["（一）培训需求"].style.name == "申报书标题2"
-    para = [p for p in body.paragraphs if p.text.startswith("绍兴市")][0]
+    para = [p for p in paragraphs if p.text.startswith("绍兴市")][0]
     assert para.style.name == "申报书正文"
     assert [r.text for r in para.runs if r.bold] == ["先进制造业"]
     assert para._p.xpath(".//w:br"), "a line break inside a paragraph is a w:br"
@@ -264,7 +321,7 @@ def test_markup_becomes_word_formatting(built: tuple[Path, list]) -> None:
     assert bullet._p.pPr.numPr.ilvl.val == 0 and by_text["子项目"]._p.pPr.numPr.ilvl.val == 1
     assert "1. 第一条" in by_text and "2） 第二条" in by_text
     assert by_text["1. 第一条"]._p.pPr.numPr is None, "numbers are the user's literal text"
-    nested = body.tables[0]
+    nested = [t for c in cells for t in c.tables][0]
     assert [c.text for c in nested.rows[0].cells] == ["年度", "培训人次", "合格率"]
     assert all(r.bold for c in nested.rows[0].cells for p in c.paragraphs for r in p.runs)
     assert nested.rows[2].cells[1].paragraphs[0].runs[0].bold
