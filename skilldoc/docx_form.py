@@ -65,6 +65,7 @@ __all__ = [
     "PLACEHOLDERS",
     "STYLES",
     "check_package",
+    "column_widths",
     "default_template",
     "extract_text",
     "make_template",
@@ -1194,21 +1195,26 @@ class _Writer:
         return self.bullet_num
 
     def _table(self, cell: _Cell, table: Table, where: Location, what: str, width: int) -> None:
+        """A pipe table in a section: columns sized by their content, the header row repeated
+        on every page the table continues on, short rows never split across pages."""
         ncols = max((len(r) for r in table.rows), default=0)
         if not ncols:
             return
-        col_w = width // ncols
-        grid = [col_w] * ncols
+        texts = [[self.clean(_inline_text(row[c]), where, what) if c < len(row) else "" for c in range(ncols)]
+                 for row in table.rows]
+        grid = column_widths(texts, width, header=table.header)
         tbl = _tbl(grid, self.style_ids["申报书表格"])
         cell._tc.append(tbl)
         parent = DocxTable(tbl, self.document)
         for r, row in enumerate(table.rows):
             is_header = table.header and r == 0
-            tr = _tr(min_height=None, cant_split=True, header=False)
+            lines = max(_text_width(t) * round(TABLE_PT * 10) // max(w - 2 * CELL_MARGIN, 1) + 1
+                        for t, w in zip(texts[r], grid, strict=True))
+            tr = _tr(min_height=None, cant_split=is_header or lines <= ROW_KEEP_LINES, header=is_header)
             tbl.append(tr)
             for c in range(ncols):
                 inl = row[c] if c < len(row) else ()
-                tc = _tc(col_w, 1)
+                tc = _tc(grid[c], 1)
                 tr.append(tc)
                 sub = _Cell(tc, parent)
                 runs = self._runs(inl, where, what)
@@ -1217,16 +1223,67 @@ class _Writer:
                 p = self.para(sub, "正文表格文字", runs)
                 if is_header:
                     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    p.paragraph_format.keep_with_next = True
 
 
-KEEP_LINES = 12  # a heading and the block it introduces stay on one page when this many lines or fewer
+TABLE_PT = 10.5  # 正文表格文字: a half-em is 5.25 pt = 105 twips
+ROW_KEEP_LINES = 8  # a table row of at most this many lines never splits across pages
+
+
+def column_widths(rows: Sequence[Sequence[str]], width: int, *, header: bool) -> list[int]:
+    """Column widths (twips, summing to ``width``) sized by the text in each column.
+
+    Like a browser's automatic table layout: each column wants the width of its longest
+    cell (capped at the whole table) and needs at least its longest unbreakable piece
+    (a number, a Latin word; the header text when short, so that 序号 never wraps).
+    Columns get what they need, then the rest is shared in proportion to what they want.
+    """
+    ncols = max((len(r) for r in rows), default=0)
+    half_em = round(TABLE_PT * 10)  # twips
+    pad = 2 * CELL_MARGIN
+    want = [pad + half_em * 2] * ncols
+    need = [pad + half_em * 2] * ncols
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            for line in text.split("\n"):
+                want[c] = max(want[c], pad + half_em * _text_width(line))
+            pieces = re.findall(r"[\x21-\x7e]+", text)
+            if header and r == 0 and _text_width(text) <= 12:
+                pieces.append(text)
+            for piece in pieces:
+                need[c] = max(need[c], pad + half_em * _text_width(piece))
+    want = [min(w, width) for w in want]
+    need = [min(n, w) for n, w in zip(need, want, strict=True)]
+    if sum(need) >= width:
+        widths = [n * width / sum(need) for n in need]
+    elif sum(want) <= width:
+        widths = [w * width / sum(want) for w in want]
+    else:
+        spare = (width - sum(need)) / (sum(want) - sum(need))
+        widths = [n + (w - n) * spare for n, w in zip(need, want, strict=True)]
+    out = [int(w) for w in widths]
+    out[-1] += width - sum(out)
+    return out
+
+
+# A heading and the block it introduces stay on one page when they take this many body lines
+# or fewer (a page holds about 26); a caption or heading with its table, up to TABLE_KEEP_LINES
+# (LibreOffice repeats no header row of a table inside a table cell, so a table kept whole is
+# also one whose columns are always labelled).  Longer ones may split: a blank that large
+# at the foot of a page would look worse than the split.
+KEEP_LINES = 12
+TABLE_KEEP_LINES = 20
 BODY_CHARS_PER_LINE = 27  # East Asian characters of 12 pt on a line of the section body (11.7 cm)
 
 
 def _block_lines(block: Block) -> int:
-    """About how many lines ``block`` takes in the section body (East Asian characters count 2 halves)."""
-    if isinstance(block, Table):
-        return sum(1 + max((_text_width(_inline_text(c)) // 24 for c in row), default=0) for row in block.rows)
+    """About how many lines of body text ``block`` takes in the section body."""
+    if isinstance(block, Table):  # 10.5 pt single-spaced: about half a body line each
+        ncols = max((len(r) for r in block.rows), default=1)
+        per_cell = 2 * BODY_CHARS_PER_LINE * 12 / TABLE_PT / ncols
+        lines = sum(1 + max((_text_width(_inline_text(c)) for c in row), default=0) / per_cell
+                    for row in block.rows)
+        return 1 + int(lines) // 2
     width = _text_width(_inline_text(block.runs)) + 4  # the first-line indent or the list marker
     return 1 + width // (2 * BODY_CHARS_PER_LINE)
 
@@ -1236,28 +1293,39 @@ def _inline_text(runs: Inlines) -> str:
 
 
 def _chunks_at_headings(blocks: Sequence[Block]) -> list[tuple[tuple[Block, ...], bool]]:
-    """``blocks`` cut before each heading: (blocks, keep together).  A heading (or a run of
-    headings) goes with the block after it, kept together when that is at most KEEP_LINES."""
+    """``blocks`` cut into the rows of a section body: (blocks, keep together).
+
+    A new row starts at each heading, which takes the block after it along, and at each
+    table caption (a paragraph right before a table), which takes its table along.  Such
+    a row is kept on one page when it is at most KEEP_LINES long.
+    """
     chunks: list[tuple[tuple[Block, ...], bool]] = []
     current: list[Block] = []
     i, n = 0, len(blocks)
+
+    def is_caption(k: int) -> bool:
+        return k + 1 < n and isinstance(blocks[k], Paragraph) and isinstance(blocks[k + 1], Table)
+
     while i < n:
-        if not isinstance(blocks[i], Heading):
+        if not isinstance(blocks[i], Heading) and not is_caption(i):
             current.append(blocks[i])
             i += 1
             continue
         if current:
             chunks.append((tuple(current), False))
             current = []
-        group = [blocks[i]]
-        i += 1
+        group: list[Block] = []
         while i < n and isinstance(blocks[i], Heading):
             group.append(blocks[i])
             i += 1
-        if i < n:
+        if i < n:  # the block a heading introduces, or the caption; a caption brings its table
             group.append(blocks[i])
             i += 1
-        chunks.append((tuple(group), sum(_block_lines(b) for b in group) <= KEEP_LINES))
+            if is_caption(i - 1):
+                group.append(blocks[i])
+                i += 1
+        limit = TABLE_KEEP_LINES if any(isinstance(b, Table) for b in group) else KEEP_LINES
+        chunks.append((tuple(group), sum(_block_lines(b) for b in group) <= limit))
     if current:
         chunks.append((tuple(current), False))
     return chunks

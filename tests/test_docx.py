@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import docx
 import pytest
-from docx.table import _Cell
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
