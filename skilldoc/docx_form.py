@@ -264,7 +264,59 @@ def _set_lang(rpr: Any) -> None:
             rpr.append(lang)
     if lang.get(qn("w:val")) is None:
         lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
+    if lang.get(qn("w:eastAsia")) != NO_LANGUAGE:  # a joined unit keeps its "no language" (see _joined_run)
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+# --- keeping units whole across line ends ---------------------------------------------------
+#
+# U+2060 WORD JOINER forbids a line break where it stands.  skilldoc writes it only in runs
+# marked ``w:noProof`` (which changes nothing on the page), and reading a DOCX back drops
+# U+2060 from such runs, so the joiners are never mistaken for text and never counted.
+# LibreOffice's Chinese line breaking ignores U+2060 between two ideographs; it honours it
+# in a run whose East Asian language is "zxx" (no linguistic content), which is what the
+# cover's （公章） gets.  Between a digit and a dash (第4—5页, 2019—2021年) zh-CN is enough.
+
+WORD_JOINER = "\u2060"
+NO_LANGUAGE = "zxx"
+_RANGE_DASH = re.compile(r"(?<=\d)—(?=\d)")
+
+
+def _joiner_rpr(run: Any, *, no_language: bool = False) -> None:
+    rpr = run.get_or_add_rPr()
+    rpr.insert_element_before(OxmlElement("w:noProof"), *(f"w:{t}" for t in (
+        "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+        "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+        "eastAsianLayout", "specVanish", "oMath")))
+    if no_language:
+        _set_lang(rpr)
+        rpr.find(qn("w:lang")).set(qn("w:eastAsia"), NO_LANGUAGE)
+
+
+def _joined_run(paragraph: DocxParagraph, text: str) -> Any:
+    """A run holding ``text`` (East Asian characters) with a word joiner between each two,
+    so that no line ends inside it: the cover's （公章）."""
+    inner = text[1:-1] if text[:1] in "（(" and text[-1:] in "）)" else text
+    joined = WORD_JOINER.join(inner)
+    run = paragraph.add_run(text.replace(inner, joined, 1) if inner else text)
+    _joiner_rpr(run._r, no_language=True)
+    return run
+
+
+def _add_text(paragraph: DocxParagraph, text: str) -> list[Any]:
+    """Runs for ``text``, with a joiner run on each side of the dash of a number range."""
+    runs = []
+    pieces = _RANGE_DASH.split(text)
+    for i, piece in enumerate(pieces):
+        if i:
+            for part in (WORD_JOINER, "—", WORD_JOINER):
+                run = paragraph.add_run(part)
+                if part == WORD_JOINER:
+                    _joiner_rpr(run._r)
+                runs.append(run)
+        if piece:
+            runs.append(paragraph.add_run(piece))
+    return runs
 
 
 def _set_first_line_chars(ppr: Any, chars: int, size_pt: float) -> None:
@@ -438,7 +490,10 @@ def _paragraph_text(p: Any) -> str:
     out: list[str] = []
     for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:sym")):
         if el.tag == qn("w:t"):
-            out.append(el.text or "")
+            text = el.text or ""
+            if WORD_JOINER in text and el.getparent().find(f"{qn('w:rPr')}/{qn('w:noProof')}") is not None:
+                text = text.replace(WORD_JOINER, "")  # skilldoc's line-breaking joiner, not text
+            out.append(text)
         elif el.tag == qn("w:tab"):
             if el.getparent().tag == qn("w:r"):
                 out.append("\t")
@@ -804,7 +859,7 @@ def make_template(out: Path) -> Path:
         p.add_run("\t")
         p.add_run("{{" + label + "}}", style="填写内容")
         if seals.get(label):
-            p.add_run(form.COVER_SEAL)
+            _joined_run(p, form.COVER_SEAL)
     spacer = document.add_paragraph(style="封面落款")
     spacer.paragraph_format.space_before = Pt(110)
     spacer.add_run(form.ISSUER)
@@ -944,10 +999,10 @@ class _Writer:
         p._p.style = self.style_ids[style]  # by id: python-docx's lookup by name is slow
         for item in runs:
             if isinstance(item, Run):
-                run = p.add_run(item.text)
-                if item.bold:
-                    run.bold = True
-                    run.font.cs_bold = True
+                for run in _add_text(p, item.text):
+                    if item.bold:
+                        run.bold = True
+                        run.font.cs_bold = True
             else:
                 text, char_style = item
                 run = p.add_run(text)

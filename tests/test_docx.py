@@ -26,6 +26,7 @@ from skilldoc.docx_form import (
     STYLES,
     check_package,
     clean_xml_text,
+    column_widths,
     default_template,
     extract_text,
     format_number,
@@ -144,7 +145,7 @@ def test_cover_and_instructions_verbatim(built: tuple[Path, list]) -> None:
     out, problems = built
     assert problems == []
     document = docx.Document(str(out))
-    paras = [p.text for p in document.paragraphs]
+    paras = [p.text.replace("\u2060", "") for p in document.paragraphs]  # the seal's word joiner
     assert paras[0] == form.FORM_TITLE
     assert paras[1] == form.FORM_SUBTITLE
     assert f"申报单位\t{HEADER['org_name']}{form.COVER_SEAL}" in paras
@@ -344,7 +345,8 @@ def test_every_run_has_east_asian_font_and_chinese_language(built: tuple[Path, l
         fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
         assert fonts is not None and fonts.get(qn("w:eastAsia")), r.xml[:200]
         lang = r.find(f"{qn('w:rPr')}/{qn('w:lang')}")
-        assert lang is not None and lang.get(qn("w:eastAsia")) == "zh-CN"
+        seal = "".join(t.text for t in r.iter(qn("w:t"))) == "（公\u2060章）"  # kept whole: see test_joiners
+        assert lang is not None and lang.get(qn("w:eastAsia")) == ("zxx" if seal else "zh-CN")
     body_fonts = {r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").get(qn("w:eastAsia")) for r in runs}
     assert {"仿宋_GB2312", "黑体", "方正小标宋简体", "Segoe UI Symbol"} <= body_fonts
     boxes = [r for r in runs if "".join(t.text for t in r.iter(qn("w:t"))) in ("☑", "☐")]
@@ -558,7 +560,7 @@ def test_values_are_not_read_as_placeholders(tmp_path: Path) -> None:
     name = "甲{{主管单位}}乙 <&> {{ x }}"
     assert write_docx(make_app(org_name=name), rendered(), out) == []
     document = docx.Document(str(out))
-    assert f"申报单位\t{name}{form.COVER_SEAL}" in [p.text for p in document.paragraphs]
+    assert f"申报单位\t{name}{form.COVER_SEAL}" in [p.text.replace("\u2060", "") for p in document.paragraphs]
     assert name in extract_text(out).split("\n")
 
 
@@ -747,3 +749,122 @@ def test_libreoffice_renders_every_label_and_glyph(built: tuple[Path, list], tmp
     assert any("CJK" in r or "WenQuanYi" in r for r in rows), fonts
     pages = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert 3 <= int(re.search(r"Pages:\s+(\d+)", pages).group(1)) <= 12
+
+
+# --- the form across page breaks (issue 10, part 3) -----------------------------------------
+
+
+def test_column_widths_follow_the_content() -> None:
+    rows = [["序号", "职业（工种）", "设备数量", "主要设备"],
+            ["1", "数控车工", "62", "数控车床、车削中心、仿真工作站"],
+            ["2", "工业机器人系统运维员", "24", "六轴工业机器人工作站、智能制造单元集成平台"]]
+    widths = column_widths(rows, 6630, header=True)
+    assert sum(widths) == 6630
+    seq, job, count, equipment = widths
+    assert seq < count < job < equipment
+    assert seq >= 170 + 4 * 105  # 序号 on one line: two characters of 10.5 pt and the padding
+    assert equipment > 6630 * 0.4
+    # short tables fill the width in proportion; one column gets it all
+    assert column_widths([["a", "bbbbbbbbbb"]], 3000, header=False) == [712, 2288]
+    assert column_widths([["只有一列"]], 3000, header=False) == [3000]
+    # nothing wider than the table even when every column wants more
+    assert sum(column_widths([["长" * 200] * 5], 6630, header=False)) == 6630
+
+
+def test_section_table_header_repeats_and_short_rows_do_not_split(tmp_path: Path) -> None:
+    long_cell = "很长的说明文字" * 60
+    text = ("设备配置情况如下表：\n\n| 序号 | 主要设备 |\n|---|---|\n| 1 | 数控车床 |\n"
+            f"| 2 | {long_cell} |\n\n表后的段落。")
+    out = tmp_path / "申报书.docx"
+    assert write_docx(make_app(), rendered({3: text}), out) == []
+    document = docx.Document(str(out))
+    rows = _section_rows(document, form.SECTIONS[2].title)
+    nested = [t for tr in rows for t in tr.iter(qn("w:tbl"))]
+    assert len(nested) == 1
+    trs = nested[0].findall(qn("w:tr"))
+    assert [_flags(tr) for tr in trs] == [{"cantSplit", "tblHeader"}, {"cantSplit"}, set()]
+    grid = [int(g.get(qn("w:w"))) for g in nested[0].find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+    assert grid[0] < grid[1] / 4
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in trs[1].findall(qn("w:tc"))]
+    assert widths == grid
+    # the caption is in the row of its table (kept whole when short); the paragraph after it follows
+    body = ["".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))) for tr in rows]
+    assert body[0].startswith("设备配置情况如下表：序号主要设备") and body[1:] == ["表后的段落。"]
+
+
+def test_joiners_keep_ranges_and_the_seal_whole_and_read_back_as_typed(tmp_path: Path) -> None:
+    text = "见证明材料第12—15页，2019—2021年，A—B 不变。"
+    out = tmp_path / "申报书.docx"
+    assert write_docx(make_app(), rendered({2: text}), out) == []
+    xml = _xml(out)
+    assert xml.count("\u2060") == 4 + 2  # around two range dashes; one in each （公章）
+    joiners = [r for r in docx.Document(str(out)).element.body.iter(qn("w:r"))
+               if "\u2060" in "".join(t.text for t in r.iter(qn("w:t")))]
+    assert all(r.find(f"{qn('w:rPr')}/{qn('w:noProof')}") is not None for r in joiners)
+    assert section_text(out)[form.SECTIONS[1].title] == text
+    assert text in extract_text(out).split("\n")
+    assert f"{HEADER['org_name']}{form.COVER_SEAL}" in extract_text(out)
+    from skilldoc.checks.wordcount import count_text
+
+    assert count_text("\u2060—\u2060".join(["12", "15"])) == count_text("12—15")
+
+
+def _pdf_pages(pdf: Path, mode: str = "-layout") -> list[list[str]]:
+    text = subprocess.run(["pdftotext", mode, "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    pages = []
+    for page in text.split("\f"):
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        pages.append([ln for ln in lines if not re.fullmatch(r"—\s*\d+\s*—", ln)])  # without the page number
+    return [p for p in pages if p]
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_headings_tables_ranges_and_seal_on_the_page(
+        sample_docx: Path, tmp_path: Path, soffice: str) -> None:
+    """Rendered by LibreOffice: no page ends with a heading or a table caption, the occupations
+    continue under their repeated headers, and no line ends inside 第12—15页 or （公章）."""
+    from skilldoc.office import convert_many
+
+    crafted = []
+    for k in range(10):  # the seal and the ranges at every position on a line
+        ranges = "\n\n".join("测" * j + "（见证明材料第12—15页）" + "试" * (40 - j) for j in range(28))
+        out = tmp_path / f"c{k}.docx"
+        write_docx(make_app(org_name="测" * (k + 4) + "技师学院", authority="试" * (k + 14) + "人社局"),
+                   rendered({1: ranges}), out)
+        crafted.append(out)
+    sample = tmp_path / "sample.docx"
+    shutil.copy(sample_docx, sample)
+    pdfs = convert_many([(p, None) for p in [sample, *crafted]], tmp_path / "pdf")
+    assert all(isinstance(p, Path) for p in pdfs.values()), pdfs
+    for src in crafted:
+        lines = [ln for page in _pdf_pages(pdfs[src]) for ln in page]
+        squashed = re.sub(r"\s+", "", "\n".join(lines))
+        assert squashed.count("（公章）") == 2 and squashed.count("第12—15页") == 28
+        assert not [ln for ln in lines if re.search(r"\d\s*—$", ln) or ln.endswith("（公") or ln.startswith("章）")]
+    # the sample: headings and captions never end a page
+    document = docx.Document(str(sample_docx))
+    heads = set()
+    for p in document.element.body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")).startswith("申报书标题"):
+            heads.add(_paragraph_plain(p))
+    assert len(heads) > 30
+    pages = _pdf_pages(pdfs[sample])
+    for number, page in enumerate(pages, start=1):
+        last = re.sub(r"\s+", "", page[-1])
+        assert last not in heads and not last.endswith("如下表："), (number, page[-3:])
+    # the occupations: every page with an occupation row shows the group label and the columns
+    names = [re.sub(r"\s+", "", "".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))))
+             for tr in document.tables[1]._tbl.findall(qn("w:tr"))[2:]]
+    assert len(names) >= 4 and all(n.startswith("职业（工种）") for n in names)
+    raw = [re.sub(r"\s+", "", "".join(page)) for page in _pdf_pages(pdfs[sample], "-raw")]
+    form_pages = raw[:[i for i, page in enumerate(raw) if form.SECTIONS[0].title in page][0] + 1]
+    occ_pages = [page for page in form_pages if any(n.removeprefix("职业（工种）") in page for n in names)]
+    assert len(occ_pages) >= 2, "the sample's occupations continue on a second page"
+    for joined in occ_pages:
+        assert "培训评价能力" in joined and "高级工及以上数量" in joined and "2021年" in joined
+
+
+def _paragraph_plain(p) -> str:
+    return re.sub(r"\s+", "", "".join(t.text or "" for t in p.iter(qn("w:t"))).replace("\u2060", ""))
