@@ -1182,8 +1182,10 @@ class _Writer:
                 self.para(title, "栏目标题")
             body = self.cell(tr, 20, 5, valign="top")
             _open_borders(body._tc, top=not first, bottom=not last)
-            for block in chunk:
+            for k, block in enumerate(chunk):
                 self._block(body, block, where, what, body_width)
+                if isinstance(block, Paragraph) and k + 1 < len(chunk) and isinstance(chunk[k + 1], Table):
+                    body.paragraphs[-1].paragraph_format.keep_with_next = True  # a caption (Word honours it)
             if not chunk:
                 self.para(body, "申报书正文")
             elif body._tc[-1].tag == qn("w:tbl"):  # Word wants a paragraph at the end of a cell

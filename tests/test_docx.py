@@ -790,6 +790,8 @@ def test_section_table_header_repeats_and_short_rows_do_not_split(tmp_path: Path
     # the caption is in the row of its table (kept whole when short); the paragraph after it follows
     body = ["".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))) for tr in rows]
     assert body[0].startswith("设备配置情况如下表：序号主要设备") and body[1:] == ["表后的段落。"]
+    caption = rows[0].findall(qn("w:tc"))[1].find(qn("w:p"))
+    assert caption.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
 
 
 def test_joiners_keep_ranges_and_the_seal_whole_and_read_back_as_typed(tmp_path: Path) -> None:
@@ -868,3 +870,25 @@ def test_libreoffice_keeps_headings_tables_ranges_and_seal_on_the_page(
 
 def _paragraph_plain(p) -> str:
     return re.sub(r"\s+", "", "".join(t.text or "" for t in p.iter(qn("w:t"))).replace("\u2060", ""))
+
+
+def test_a_template_saved_by_word_gives_an_honest_app_xml_and_a_valid_zoom(tmp_path: Path) -> None:
+    stale_app = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Properties xmlns=\""
+                 b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Template>Normal.dotm"
+                 b"</Template><Pages>1</Pages><Words>0</Words><Application>Microsoft Office Word</Application>"
+                 b"</Properties>")
+    template = _template_with(tmp_path, "docProps/app.xml", lambda d: stale_app)
+    edited = tmp_path / "zoom.docx"
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(edited, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/settings.xml":
+                data = data.replace(b'<w:zoom w:percent="100"/>', b'<w:zoom w:val="bestFit"/>')
+            dst.writestr(info.filename, data)
+    out = tmp_path / "申报书.docx"
+    assert write_docx(make_app(), rendered(), out, template=edited) == []
+    parts = _parts(out)
+    assert b"<Application>skilldoc</Application>" in parts["docProps/app.xml"]
+    assert b"Pages" not in parts["docProps/app.xml"] and b"Word" not in parts["docProps/app.xml"]
+    assert re.search(rb'<w:zoom w:val="bestFit" w:percent="100"/>', parts["word/settings.xml"])
+    assert _audit(out) == []
