@@ -635,9 +635,11 @@ def _audit(path: Path) -> list[str]:
     return [str(e) for e in result.errors]
 
 
-def test_sample_docx_passes_openxml_audit_with_no_findings(sample_docx: Path, tmp_path: Path) -> None:
+def test_sample_docx_passes_openxml_audit_with_no_findings(sample_docx: Path, built: tuple[Path, list],
+                                                           tmp_path: Path) -> None:
     assert _audit(sample_docx) == []
     assert _audit(default_template()) == []
+    assert _audit(built[0]) == []  # every kind of markup: lists, nested tables, joiners, control characters
     # the check can fail: python-docx's own default document is what Word was expected to repair
     stale = tmp_path / "python-docx-default.docx"
     document = docx.Document()
