@@ -22,7 +22,7 @@ from .form_reader import LITERAL_REF, FormDocument, Found, read_form, read_ticks
 from .ooxml import open_package
 from .text import Markup, MarkupWriter, body_text
 
-__all__ = ["FormDocument", "Found", "Markup", "ReadSection", "extract_text", "read_form", "read_section", "read_ticks",
+__all__ = ["FormDocument", "Found", "Markup", "ReadSection", "extract_text", "load_form", "read_form", "read_section", "read_ticks",
            "rendered_sections"]
 
 
@@ -30,6 +30,34 @@ def extract_text(path: Path) -> str:
     """All text of a .docx body — paragraphs and table cells, in document order, one line per
     non-empty paragraph (line breaks inside a paragraph kept as newlines)."""
     return body_text(open_package(Path(path)))
+
+
+def load_form(path: Path) -> FormDocument:
+    """:func:`read_form`, converting a Word 97–2003 ``.doc`` with LibreOffice first when it is installed.
+
+    Without LibreOffice the .doc gets its own message saying how to save it as .docx.
+    """
+    import tempfile
+
+    from ..errors import Location, Problem, Severity
+    from .ooxml import DocxProblem
+
+    path = Path(path)
+    try:
+        return read_form(path)
+    except DocxProblem as exc:
+        if not exc.problems or exc.problems[0].code != "docx.doc":
+            raise
+        from ..office import convert_to_docx, find_soffice
+
+        if find_soffice() is None:
+            raise
+        with tempfile.TemporaryDirectory(prefix="skilldoc-doc-") as tmp:
+            document = read_form(convert_to_docx(path, Path(tmp)), shown_as=path)
+    document.problems.insert(0, Problem(
+        "这是旧版 Word 文档（.doc），已用 LibreOffice 转换为 .docx 后读取", Location(str(path)),
+        "转换可能改变个别格式；建议在 Word 中“另存为”.docx", Severity.WARNING, "docx.converted"))
+    return document
 
 
 def read_section(path: Path) -> Markup:

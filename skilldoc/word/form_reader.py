@@ -464,16 +464,18 @@ _REQUIRED_LABELS = ("org_name", "category", "address", "postcode", "legal_name",
                     "fulltime_teachers", "instructors", "is_assessor")
 
 
-def read_form(path: Path) -> FormDocument:
+def read_form(path: Path, *, shown_as: Path | None = None) -> FormDocument:
     """Read a 申报书.docx into an Application (no experts, no evidence) and the eight sections.
 
     Raises :class:`InputError` when the file is not a Word document or not the
     form (the message lists the labels that were not found).  Everything that
-    could only partly be read is a warning in ``problems``.
+    could only partly be read is a warning in ``problems``.  ``shown_as``: the file that
+    messages name (the user's .doc when ``path`` is its converted copy).
     """
-    path = Path(path)
-    package = open_package(path)
+    package = open_package(Path(path))
+    path = Path(shown_as or path)
     reader = _Reader(package)
+    reader.path = path
     reader.header()
     reader.cover()
     writer = MarkupWriter(package)
