@@ -162,19 +162,19 @@ def test_docx_section_markup(tmp_path: Path) -> None:
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def _docx_with_body(body_xml: str, *, extra: dict[str, bytes] | None = None) -> bytes:
-    """A .docx whose document.xml body is ``body_xml`` (other parts from our writer)."""
+def _docx_with_document(document_xml: bytes) -> bytes:
+    """A .docx whose word/document.xml is ``document_xml`` (the other parts from our writer)."""
     base = zipfile.ZipFile(io.BytesIO(docx_bytes([])))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         for name in base.namelist():
-            data = base.read(name)
-            if name == "word/document.xml":
-                data = f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body_xml}</w:body></w:document>'.encode()
-            zf.writestr(name, data)
-        for name, data in (extra or {}).items():
-            zf.writestr(name, data)
+            zf.writestr(name, document_xml if name == "word/document.xml" else base.read(name))
     return out.getvalue()
+
+
+def _docx_with_body(body_xml: str) -> bytes:
+    return _docx_with_document(
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body_xml}</w:body></w:document>'.encode())
 
 
 def test_jinja_split_across_runs_is_joined_and_plain_runs_keep_bold(tmp_path: Path) -> None:
@@ -278,17 +278,11 @@ def test_broken_docx_each_gets_its_own_message(tmp_path: Path, data: bytes, need
 
 
 def test_dtd_and_entities_are_refused(tmp_path: Path) -> None:
-    base = zipfile.ZipFile(io.BytesIO(docx_bytes([])))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name in base.namelist():
-            data = base.read(name)
-            if name == "word/document.xml":
-                data = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-                        + f'<w:document {W}><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>'.encode())
-            zf.writestr(name, data)
+    data = _docx_with_document(
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        + f'<w:document {W}><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>'.encode())
     path = tmp_path / "bomb.docx"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(data)
     with pytest.raises(InputError) as info:
         api.count(path)
     assert info.value.problems[0].code == "docx.dtd"

@@ -66,7 +66,6 @@ def read_section(path: Path) -> Markup:
     return MarkupWriter(package).convert(package.body)
 
 
-
 @dataclass(frozen=True)
 class ReadSection:
     """A section read from a 申报书.docx, shaped like :class:`skilldoc.model.RenderedSection`."""
