@@ -14,6 +14,7 @@ rows and shuffled rows do not matter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from .ooxml import Element, WordPackage, open_package, w, wattr
 from .text import Markup, MarkupWriter, paragraph_text
 
 TABLE_SHEET = "表头表格"  # Location.sheet for cells of the form table
+_LABEL_MAX = 60  # characters: the longest label (等级认定资质制造类职业（工种）数量) with room for spaces
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,10 @@ class _Cell:
     table_row: int = 1
     index: int = 1  # 1-based position in its row
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        return norm(self.text)
+        """The text as a label key; "" for long text (a value or a section body, never a label)."""
+        return norm(self.text) if len(self.text) <= _LABEL_MAX else ""
 
     @property
     def where(self) -> str:
@@ -384,11 +387,15 @@ class _Reader:
                 if section is None or section in found or i + 1 >= len(live):
                     continue
                 body = live[i + 1].tc
-                kept = [el for el in body if not (el.tag == w("p") and norm(paragraph_text(el)) in skip)]
+                kept = [el for el in body if not (el.tag == w("p") and _is_guidance(paragraph_text(el), skip))]
                 found[section] = writer.convert(kept)
                 self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
                                         f"{sum(1 for x in found[section].lines if x)} 行", live[i + 1].where))
         return found
+
+
+def _is_guidance(text: str, skip: set[str]) -> bool:
+    return len(text) < 200 and norm(text) in skip
 
 
 def _numberish(text: str) -> bool:
