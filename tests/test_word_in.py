@@ -362,3 +362,57 @@ def test_doc_is_converted_with_libreoffice(built: Path, tmp_path: Path, soffice:
     document = load_form(doc)
     original, _ = read_application(built / "申报数据.xlsx", built)
     assert dict(document.app.header) == dict(original.header)
+
+
+def _docx_with_numbering(body_xml: str, numbering_xml: str) -> bytes:
+    """Like :func:`_docx_with_body`, with its own numbering.xml (Word's automatic lists)."""
+    data = _docx_with_body(body_xml)
+    base = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name in base.namelist():
+            part = base.read(name)
+            if name == "word/numbering.xml":
+                part = f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>{numbering_xml}</w:numbering>'.encode()
+            zf.writestr(name, part)
+    return out.getvalue()
+
+
+def test_word_automatic_numbering_becomes_typed_numbers_and_headings(tmp_path: Path) -> None:
+    def level(ilvl: int, fmt: str, text: str) -> str:
+        return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:lvlText w:val="{text}"/></w:lvl>')
+
+    numbering = (f'<w:abstractNum w:abstractNumId="0">{level(0, "chineseCounting", "%1、")}'
+                 f'{level(1, "chineseCounting", "（%2）")}</w:abstractNum>'
+                 f'<w:abstractNum w:abstractNumId="1">{level(0, "decimal", "%1.")}</w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+                 '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>')
+
+    def para(text: str, num: int, ilvl: int = 0) -> str:
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
+                f'<w:r><w:t>{text}</w:t></w:r></w:p>')
+
+    body = (para("总体情况", 1) + para("场地", 1, 1) + para("设备", 1, 1) + para("第一项", 2) + para("第二项", 2)
+            + para("师资", 1))
+    path = tmp_path / "numbered.docx"
+    path.write_bytes(_docx_with_numbering(body, numbering))
+    lines = [x for x in read_section(path).text.split("\n") if x]
+    assert lines == ["一、总体情况", "  （一）场地", "  （二）设备", "1. 第一项", "2. 第二项", "二、师资"]
+    from skilldoc.markup import Heading, ListItem, parse
+    blocks = parse(read_section(path).text)
+    assert [type(b).__name__ for b in blocks] == ["Heading", "Heading", "Heading", "ListItem", "ListItem", "Heading"]
+    assert isinstance(blocks[1], Heading) and blocks[1].level == 2
+    assert isinstance(blocks[3], ListItem) and blocks[3].number == 1
+
+
+def test_imported_text_with_jinja_braces_renders_back_verbatim(sample_dir: Path) -> None:
+    from skilldoc.importer import escape_jinja
+    from skilldoc.model import SectionSource
+    from skilldoc.render import render_sections
+
+    typed = '写法 {{ 单位名称 }}、{% if %} 和 {# 注释 #} 都是原文 & <标记>'
+    app, _ = read_application(sample_dir / "申报数据.xlsx", sample_dir)
+    source = SectionSource(form.SECTIONS[0], sample_dir / "sections" / "1-申报背景.md", escape_jinja(typed))
+    rendered, _ = render_sections(app, [source], {})
+    assert rendered[0].text.strip() == typed

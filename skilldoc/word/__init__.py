@@ -29,7 +29,7 @@ __all__ = ["FormDocument", "Found", "Markup", "ReadSection", "extract_text", "lo
 def extract_text(path: Path) -> str:
     """All text of a .docx body — paragraphs and table cells, in document order, one line per
     non-empty paragraph (line breaks inside a paragraph kept as newlines)."""
-    return body_text(open_package(Path(path)))
+    return body_text(open_package(Path(path), styles=False))
 
 
 def load_form(path: Path) -> FormDocument:
