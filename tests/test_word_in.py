@@ -416,3 +416,20 @@ def test_imported_text_with_jinja_braces_renders_back_verbatim(sample_dir: Path)
     source = SectionSource(form.SECTIONS[0], sample_dir / "sections" / "1-申报背景.md", escape_jinja(typed))
     rendered, _ = render_sections(app, [source], {})
     assert rendered[0].text.strip() == typed
+
+
+def test_check_package_refuses_a_template_with_entities(tmp_path: Path) -> None:
+    from skilldoc.docx_form import default_template
+    from skilldoc.word import check_package
+
+    check_package(default_template())  # the shipped template passes
+    bad = tmp_path / "申报书.docx"
+    with zipfile.ZipFile(default_template()) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/styles.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w:styles [<!ENTITY x "x">]>', 1)
+            dst.writestr(name, data)
+    with pytest.raises(InputError) as info:
+        check_package(bad)
+    assert info.value.problems[0].code == "docx.dtd" and "word/styles.xml" in info.value.problems[0].message

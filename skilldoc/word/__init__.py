@@ -4,6 +4,8 @@
   Application and the eight sections' markup (``skilldoc import``, ``check X.docx``);
 - :func:`read_section` — a ``sections/N-名称.docx`` → section markup, as a ``.md`` file holds it;
 - :func:`extract_text` — all text of a .docx, for ``skilldoc count``;
+- :func:`check_package` — every XML part of a .docx checked (caps, no DTD, well-formed) before
+  python-docx loads the form template whole;
 - :func:`write_section` (in :mod:`.writer`) — section markup → a small .docx (``init --docx``, import).
 
 Layers: :mod:`.ooxml` opens the zip and parses the parts (size caps, no DTDs; the
@@ -19,10 +21,10 @@ from pathlib import Path
 from ..form import Section
 from ..markup import Block, parse
 from .form_reader import LITERAL_REF, FormDocument, Found, read_form, read_ticks
-from .ooxml import open_package
+from .ooxml import check_package, open_package
 from .text import Markup, MarkupWriter, body_text
 
-__all__ = ["FormDocument", "Found", "Markup", "ReadSection", "extract_text", "load_form", "read_form", "read_section", "read_ticks",
+__all__ = ["FormDocument", "Found", "Markup", "ReadSection", "check_package", "extract_text", "load_form", "read_form", "read_section", "read_ticks",
            "rendered_sections"]
 
 

@@ -175,6 +175,33 @@ def open_package(path: Path, *, styles: bool = True) -> WordPackage:
     return package
 
 
+def check_package(path: Path) -> None:
+    """Check every XML part of a .docx before another library loads it whole (the form template).
+
+    python-docx parses all parts of a package; this refuses first what it should never see:
+    a part over its size cap, a DTD or entity declaration, XML that is not well-formed (which
+    would otherwise be copied into a 申报书.docx that Word and LibreOffice cannot open).
+    """
+    path = Path(path)
+    check_file(path)
+    if sniff(path) != "zip":
+        open_package(path)  # raises the message for what it is (.doc, encrypted, empty, other)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.DOCX_MAX_ENTRIES:
+                raise _fail(path, f"压缩包中有 {len(infos)} 个条目，超过 Word 文档的合理范围（{limits.DOCX_MAX_ENTRIES}）",
+                            SAVE_AS_DOCX, "docx.too_large")
+            names = {i.filename: i for i in infos}
+            for name in names:
+                if name.endswith((".xml", ".rels")):
+                    cap = limits.DOCX_MAX_PART if name.startswith("word/document") else limits.DOCX_MAX_SIDE_PART
+                    _parse(zf, names, name, path, cap)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
+        raise _fail(path, f"文件已损坏，无法解压（{type(exc).__name__}）",
+                    "请重新获取原文件，或用 Word 打开后“另存为”.docx", "docx.damaged") from None
+
+
 def count_limits(package: WordPackage) -> None:
     """Refuse documents with absurd numbers of paragraphs, tables or rows before walking them."""
     path = package.path
