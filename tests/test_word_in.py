@@ -433,3 +433,22 @@ def test_check_package_refuses_a_template_with_entities(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         check_package(bad)
     assert info.value.problems[0].code == "docx.dtd" and "word/styles.xml" in info.value.problems[0].message
+
+
+def test_sections_written_below_the_table_as_attached_pages(tmp_path: Path) -> None:
+    from skilldoc.markup import parse
+
+    markup = "\n\n".join(f"{s.number}.{s.name}\n\n{s.guidance}\n\n正文第 {s.number} 部分，**加粗**。" for s in form.SECTIONS)
+    path = tmp_path / "附页.docx"
+    path.write_bytes(docx_bytes(parse(markup)))
+    document = read_form(path)
+    assert [s.text.strip() for s in document.sections] == \
+        [f"正文第 {s.number} 部分，**加粗**。" for s in form.SECTIONS]
+    assert any("表格后的正文" in f.where for f in document.found)
+
+
+def test_occupation_names_lose_their_label_number_and_blanks() -> None:
+    from skilldoc.word.form_reader import _occupation_name
+
+    assert _occupation_name("职业（工种）\n3. 电工") == "电工"
+    assert _occupation_name("职业(工种) n. _____") == ""

@@ -156,7 +156,14 @@ def _is_label(cell: _Cell) -> bool:
 
 
 def _section_of(cell: _Cell) -> form.Section | None:
-    k = cell.key
+    return _section_of_key(cell.key)
+
+
+def _section_of_text(text: str) -> form.Section | None:
+    return _section_of_key(norm(text))
+
+
+def _section_of_key(k: str) -> form.Section | None:
     if k in _SECTION_KEYS:
         return _SECTION_KEYS[k]
     m = re.fullmatch(r"(\d)[.、]?(.+)", k)
@@ -338,6 +345,8 @@ class _Reader:
             name_cell = None
             if live and (live[0].key.startswith(_OCC_LABEL) or not _numberish(live[0].text)):
                 name_cell = live.pop(0)
+                if not _occupation_name(name_cell.text) and live and not _numberish(live[0].text):
+                    name_cell = live.pop(0)  # the label and the name in two cells
             figures = live[-n:] if len(live) > n else live
             texts = [c.text for c in figures] + [""] * (n - len(figures))
             name = _occupation_name(name_cell.text) if name_cell else ""
@@ -391,7 +400,34 @@ class _Reader:
                 found[section] = writer.convert(kept)
                 self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
                                         f"{sum(1 for x in found[section].lines if x)} 行", live[i + 1].where))
+        self._sections_after_table(writer, found, skip)
         return found
+
+    def _sections_after_table(self, writer: MarkupWriter, found: dict[form.Section, Markup], skip: set[str]) -> None:
+        """Sections written below the table (as 附页): a paragraph holding the title, then its body."""
+        current: form.Section | None = None
+        collected: dict[form.Section, list[Element]] = {}
+        starts: dict[form.Section, int] = {}
+        for number, el in enumerate(self.package.body, start=1):
+            if el.tag == w("p"):
+                text = paragraph_text(el).strip()
+                section = _section_of_text(text) if len(text) <= _LABEL_MAX else None
+                if section is not None and section not in found and section not in collected:
+                    current = section
+                    collected[section] = []
+                    starts[section] = number
+                    continue
+                if current is not None and _is_guidance(text, skip):
+                    continue
+            elif el.tag == w("sectPr"):
+                continue
+            if current is not None:
+                collected[current].append(el)
+        for section, elements in collected.items():
+            found[section] = writer.convert(elements)
+            self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
+                                    f"{sum(1 for x in found[section].lines if x)} 行",
+                                    f"表格后的正文（文档第 {starts[section]} 段起）"))
 
 
 def _is_guidance(text: str, skip: set[str]) -> bool:
