@@ -452,3 +452,21 @@ def test_occupation_names_lose_their_label_number_and_blanks() -> None:
 
     assert _occupation_name("职业（工种）\n3. 电工") == "电工"
     assert _occupation_name("职业(工种) n. _____") == ""
+
+
+def test_a_workbook_renamed_docx_is_not_a_word_document(tmp_path: Path) -> None:
+    from skilldoc.workbook import write_workbook
+
+    path = tmp_path / "申报书.docx"
+    write_workbook(path, 2022)
+    with pytest.raises(InputError) as info:
+        read_form(path)
+    assert info.value.problems[0].code == "docx.not_docx"
+
+
+def test_an_encrypted_section_docx_is_named_in_the_message(sample_dir: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    (sample_dir / "sections" / "4-技能培训.md").unlink()
+    (sample_dir / "sections" / "4-技能培训.docx").write_bytes(_ole("EncryptedPackage"))
+    result = runner.invoke(cli, ["check", str(sample_dir)])
+    assert result.exit_code == 3
+    assert "sections/4-技能培训.docx：文档设置了打开密码" in result.output
