@@ -470,3 +470,11 @@ def test_an_encrypted_section_docx_is_named_in_the_message(sample_dir: Path, run
     result = runner.invoke(cli, ["check", str(sample_dir)])
     assert result.exit_code == 3
     assert "sections/4-技能培训.docx：文档设置了打开密码" in result.output
+
+
+def test_section_texts_match_the_writer_side_reader(built: Path) -> None:
+    from skilldoc.docx_form import section_text
+    from skilldoc.word import section_texts
+
+    out = built / "output" / "申报书.docx"
+    assert section_texts(out) == section_text(out)
