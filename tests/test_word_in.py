@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -103,6 +104,8 @@ def test_check_docx_json_and_standard(built: Path, runner) -> None:  # type: ign
     assert result.exit_code == 0, result.output
     unchecked = [f for f in data["findings"] if f["code"] == "threshold.not_on_form"]
     assert unchecked and all(f["severity"] == "info" for f in unchecked)  # no experts on the form: not a failure
+    text = runner.invoke(cli, ["check", str(docx)]).output
+    assert re.search(r"第十二条 .*表中无此项数据\s+未核对", text)
 
 
 def test_check_docx_that_is_not_the_form_lists_missing_labels(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
