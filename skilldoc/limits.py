@@ -54,11 +54,15 @@ def file_kind(path: Path) -> str | None:
 
 # A .docx is a zip of XML parts: each part is read with a cap on its *uncompressed*
 # size (a few KB can inflate to gigabytes), and the package as a whole is bounded.
-# The 申报书 template is about 60 KB; a long real 申报书 a few MB.
-DOCX_FILE_MAX_BYTES = 64 * MiB  # the .docx file on disk
-DOCX_MAX_PARTS = 1000  # zip entries
-DOCX_PART_MAX_BYTES = 32 * MiB  # one part, uncompressed
-DOCX_TOTAL_MAX_BYTES = 128 * MiB  # all parts, uncompressed
+DOCX_MAX_FILE = 200 * MiB  # a .docx on disk (pictures included; only the text parts are read)
+DOCX_MAX_ENTRIES = 5_000  # zip members (a real 申报书 has about 20)
+DOCX_MAX_PART = 64 * MiB  # word/document.xml inflated (the 3,000-字 ×8 申报书 is about 0.3 MiB)
+DOCX_MAX_SIDE_PART = 16 * MiB  # styles.xml, numbering.xml, … inflated
+DOCX_MAX_TOTAL = 400 * MiB  # all parts inflated, pictures included (python-docx loads the template whole)
+DOCX_MAX_PARAGRAPHS = 100_000  # paragraphs in one document (the demo 申报书 has about 600)
+DOCX_MAX_TABLES = 2_000  # tables in one document, nested ones included
+DOCX_MAX_ROWS = 5_000  # rows of one table
+DOCX_MAX_CELLS = 200  # cells of one table row
 
 # --- LibreOffice (office.py) -------------------------------------------------------
 
