@@ -35,7 +35,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from decimal import Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from . import form
 from .form import Field, FieldType
@@ -155,6 +155,29 @@ def normalise_decimal(value: Decimal) -> Decimal:
     return value.normalize(context=_WIDE)
 
 
+PERCENT_DIGITS = 1  # percentages are shown with one decimal everywhere (report, DOCX, checks)
+
+
+def round_half_up(value: int | float | Decimal, digits: int = PERCENT_DIGITS) -> Decimal:
+    """``value`` rounded half up (away from zero at .5) to ``digits`` decimals: 23.85 → 23.9.
+
+    The one rounding rule for figures shown to people — percentages in the
+    check report, the DOCX and the templates — so the same figure never reads
+    23.8% in one place and 23.9% in another.  Floats go through ``repr`` so
+    0.1 + 0.2 is not rounded as 0.30000000000000004.
+    """
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+def percent_of(part: int | Decimal, whole: int | Decimal, digits: int = PERCENT_DIGITS) -> Decimal:
+    """``part`` as a percentage of ``whole``, rounded by :func:`round_half_up` (``whole`` must not be 0)."""
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), digits)
+
+
+def format_percent(value: int | float | Decimal, digits: int = PERCENT_DIGITS) -> str:
+    """``23.9%``: a percentage (0–100) as shown everywhere, by :func:`round_half_up`."""
+    return f"{round_half_up(value, digits)}%"
 
 
 def _expected_number(kind: str, unit: str, example: str) -> str:
