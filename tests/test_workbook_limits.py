@@ -1,0 +1,232 @@
+"""Hostile and oversized workbooks (issue 9): refused with a message naming the file and cell, in bounded memory.
+
+Every hostile workbook is built here, from a filled starter workbook, by
+rewriting one part of its zip as a stream (nothing large is committed or held
+in memory).  Memory is the peak RSS of a child process that reads the workbook.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from skilldoc import form, limits
+from skilldoc.errors import InputError
+from skilldoc.workbook import SHEETS, load_application, write_workbook
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+_spec = importlib.util.spec_from_file_location("make_workbook_resources", RESOURCES / "make_workbook_resources.py")
+assert _spec and _spec.loader
+res = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(res)
+
+WB = form.LAYOUT.workbook
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# parts of the starter workbook, in the order write_workbook creates the sheets
+PART = {key: f"xl/worksheets/sheet{i}.xml" for i, key in enumerate(
+    ("instructions", "header", "years", "occupations", "experts", "evidence"), start=1)}
+MEMORY_BOUND_MIB = 400  # what a hostile workbook may cost the reader, interpreter and openpyxl included
+
+
+# --- building hostile workbooks ---------------------------------------------------------------
+
+
+def filled_workbook(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / WB
+    write_workbook(path, res.YEAR)
+    res.fill(path)
+    return path
+
+
+def rewrite(path: Path, member: str, chunks: Callable[[bytes], Iterable[bytes]]) -> None:
+    """Replace ``member`` by what ``chunks(old_body)`` yields, written as a stream."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != member:
+                dst.writestr(info, src.read(info))
+                continue
+            target = zipfile.ZipInfo(member, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(target, "w", force_zip64=True) as out:
+                for chunk in chunks(src.read(info)):
+                    out.write(chunk)
+    os.replace(tmp, path)
+
+
+def rows_xml(first: int, count: int, cells: Callable[[int], str]) -> Iterator[bytes]:
+    batch: list[str] = []
+    for r in range(first, first + count):
+        batch.append(f'<row r="{r}">{cells(r)}</row>')
+        if len(batch) == 5000:
+            yield "".join(batch).encode()
+            batch = []
+    yield "".join(batch).encode()
+
+
+def appended_rows(old: bytes, first: int, count: int, cells: Callable[[int], str]) -> Iterator[bytes]:
+    """The sheet with ``count`` rows appended after its last row."""
+    head, tail = old.split(b"</sheetData>", 1)
+    yield head
+    yield from rows_xml(first, count, cells)
+    yield b"</sheetData>" + tail
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def evidence_row(r: int) -> str:
+    return (text_cell(f"A{r}", f"X{r}") + text_cell(f"B{r}", "材料") + text_cell(f"C{r}", "证明材料/证书.pdf")
+            + text_cell(f"D{r}", "3.师资队伍"))
+
+
+def huge_unused_sheet(path: Path, rows: int = 300_000) -> None:
+    """填写说明, a sheet the form never reads, inflated to ``rows`` × 10 numbers."""
+    def sheet(_old: bytes) -> Iterator[bytes]:
+        yield f'<worksheet xmlns="{NS}"><sheetData>'.encode()
+        yield from rows_xml(1, rows, lambda r: "".join(f"<c r=\"{c}{r}\"><v>{r}</v></c>" for c in "ABCDEFGHIJ"))
+        yield b"</sheetData></worksheet>"
+    rewrite(path, PART["instructions"], sheet)
+
+
+def many_evidence_rows(path: Path, rows: int) -> None:
+    rewrite(path, PART["evidence"], lambda old: appended_rows(old, 62, rows, evidence_row))
+
+
+def far_away_cell(path: Path, row: int = 1_000_000) -> None:
+    """One value a million rows down the evidence sheet (a stray keystroke after Ctrl+↓)."""
+    rewrite(path, PART["evidence"], lambda old: appended_rows(old, row, 1, lambda r: text_cell(f"A{r}", "x")))
+
+
+def zip_bomb_sheet(path: Path, mib: int = 600) -> None:
+    """The evidence sheet padded with ``mib`` MiB of spaces: a few hundred KB on disk."""
+    def sheet(old: bytes) -> Iterator[bytes]:
+        head, tail = old.split(b"<sheetData>", 1)
+        yield head
+        pad = b" " * limits.MiB
+        for _ in range(mib):
+            yield pad
+        yield b"<sheetData>" + tail
+    rewrite(path, PART["evidence"], sheet)
+
+
+def long_cell(path: Path, chars: int = 40_000) -> str:
+    """单位名称 holding ``chars`` characters (more than Excel lets one type); returns its coordinate."""
+    coord = res.header_cell("org_name")
+
+    def sheet(old: bytes) -> Iterator[bytes]:
+        cell = re.compile(rf'<c r="{coord}"[^>]*?(?:/>|>.*?</c>)'.encode(), re.DOTALL)
+        assert cell.search(old)
+        yield cell.sub(text_cell(coord, "示" * chars).encode(), old, count=1)
+    rewrite(path, PART["header"], sheet)
+    return coord
+
+
+# --- reading them in a child process ---------------------------------------------------------------
+
+_CHILD = """
+import json, sys
+from pathlib import Path
+from skilldoc.errors import InputError
+from skilldoc.workbook import read_application
+path = Path(sys.argv[1])
+try:
+    app, problems = read_application(path, path.parent)
+    out = {"problems": [[p.severity.value, str(p.location), p.message, p.code] for p in problems],
+           "evidence": len(app.evidence)}
+except InputError as exc:
+    out = {"raised": [[p.severity.value, str(p.location), p.message, p.code] for p in exc.problems]}
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def read_in_child(path: Path, timeout: float = 120) -> tuple[dict, float]:
+    """(what read_application returned or raised, peak RSS of the child in MiB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert proc.returncode == 0, proc.stderr
+    # ru_maxrss of children is the largest child so far: only meaningful if this child set it
+    assert peak >= before
+    return json.loads(proc.stdout), peak / 1024
+
+
+def messages(result: dict) -> list[str]:
+    return [f"{loc}：{msg}" for _, loc, msg, _ in result.get("raised", result.get("problems", []))]
+
+
+# --- the tests ---------------------------------------------------------------------------------------
+
+
+def test_a_huge_sheet_the_form_never_reads_is_not_read(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    huge_unused_sheet(path, rows=100_000)  # a million cells
+    assert path.stat().st_size < 8 * limits.MiB
+    result, peak = read_in_child(path)
+    assert "raised" not in result, messages(result)
+    assert result["evidence"] == len(res.SAMPLE_EVIDENCE)
+    assert peak < MEMORY_BOUND_MIB
+
+
+def test_more_evidence_rows_than_any_application_has_are_refused(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    many_evidence_rows(path, limits.MAX_EVIDENCE_ROWS + 100)
+    result, peak = read_in_child(path)
+    text = "\n".join(messages(result))
+    assert text.startswith(f"{WB} {SHEETS['evidence']}!A{limits.MAX_EVIDENCE_ROWS + 11}：") 
+    assert f"{limits.MAX_EVIDENCE_ROWS:,} 行的上限" in text, text
+    assert [code for *_, code in result["raised"]] == ["workbook.too_many_rows"]
+    assert peak < MEMORY_BOUND_MIB
+
+
+def test_a_million_row_sheet_is_refused_before_it_is_read(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    many_evidence_rows(path, 1_000_000)
+    result, peak = read_in_child(path)
+    assert [code for *_, code in result["raised"]] == ["workbook.too_large"], messages(result)
+    assert f"工作表“{SHEETS['evidence']}”解压后有" in messages(result)[0]
+    assert peak < MEMORY_BOUND_MIB
+
+
+def test_one_value_a_million_rows_down_is_named(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    far_away_cell(path)
+    result, peak = read_in_child(path)
+    assert [code for *_, code in result["raised"]] == ["workbook.too_many_rows"], messages(result)
+    assert f"{SHEETS['evidence']}!A1000000" in messages(result)[0]
+    assert peak < MEMORY_BOUND_MIB
+
+
+def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    zip_bomb_sheet(path)
+    assert path.stat().st_size < 4 * limits.MiB
+    result, peak = read_in_child(path)
+    assert [code for *_, code in result["raised"]] == ["workbook.too_large"], messages(result)
+    text = messages(result)[0]
+    assert SHEETS["evidence"] in text and "MB" in text
+    assert peak < 100  # refused from the sizes in the zip directory: nothing inflated
+
+
+def test_a_40000_character_cell_is_named(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    coord = long_cell(path)
+    with pytest.raises(InputError) as info:
+        load_application(path, path.parent)
+    [problem] = info.value.problems
+    assert problem.code == "cell.too_long"
+    assert (problem.location.sheet, problem.location.cell) == (SHEETS["header"], coord)
+    assert "40,000" in problem.message and "字数" not in problem.message
