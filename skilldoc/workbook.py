@@ -604,7 +604,7 @@ class _Loader:
 
     def open(self) -> None:
         """Check the file's kind and sizes, scan the sheets the form uses, then read just those cells."""
-        if not self.path.is_file():
+        if not self.path.exists():
             raise InputError(f"找不到工作簿 {self.file}", [Problem(
                 f"找不到工作簿 {self.file}", Location(self.file),
                 "请先运行 skilldoc init 创建申报文件夹，或确认文件名为 " + form.LAYOUT.workbook,
@@ -968,6 +968,8 @@ class _Loader:
                 continue
             year_cells.append((year, f"{get_column_letter(cols[0])}{row}"))
             self.cells[f"year.{year}"] = (sheet.name, f"{row}:{row}")
+            for i, c in enumerate(columns[1:], start=1):
+                self.cells[f"year.{year}.{c.field.key}"] = (sheet.name, f"{get_column_letter(cols[i])}{row}")
             totals.append(YearTotal(year, *vals[1:]))  # type: ignore[arg-type]
         if len(rows) != form.TRAINING_YEARS:
             self.add(f"“{sheet.name}”应填写 {form.TRAINING_YEARS} 个年度（填报时间之前三年），现有 {len(rows)} 行",
@@ -1011,6 +1013,9 @@ class _Loader:
             return ()
         rows = [r for r in range(header_row + 1, sheet.max_row + 1)
                 if not self.row_is_blank(sheet, r, cols.values())]
+        for i, c in enumerate(columns):  # column letters, for findings that name cells
+            key = f"occupations.{c.year}.{c.field.key}" if c.year is not None else f"occupations.{c.field.key}"
+            self.cells[key] = (sheet.name, get_column_letter(cols[i]))
         result: list[Occupation] = []
         seen: dict[str, str] = {}
         for row in rows:
@@ -1052,6 +1057,8 @@ class _Loader:
         if located is None:
             return ()
         sheet, cols, rows = located
+        for i, c in enumerate(columns):
+            self.cells[f"experts.{c.field.key}"] = (sheet.name, get_column_letter(cols[i]))
         names = {_norm(o.name): o.name for o in occupations}
         result = []
         for row in rows:

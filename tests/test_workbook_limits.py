@@ -186,7 +186,7 @@ def test_more_evidence_rows_than_any_application_has_are_refused(tmp_path: Path)
     many_evidence_rows(path, limits.MAX_EVIDENCE_ROWS + 100)
     result, peak = read_in_child(path)
     text = "\n".join(messages(result))
-    assert text.startswith(f"{WB} {SHEETS['evidence']}!A{limits.MAX_EVIDENCE_ROWS + 11}：") 
+    assert text.startswith(f"{WB} {SHEETS['evidence']}!A{limits.MAX_EVIDENCE_ROWS + 11}：")
     assert f"{limits.MAX_EVIDENCE_ROWS:,} 行的上限" in text, text
     assert [code for *_, code in result["raised"]] == ["workbook.too_many_rows"]
     assert peak < MEMORY_BOUND_MIB
@@ -230,3 +230,56 @@ def test_a_40000_character_cell_is_named(tmp_path: Path):
     assert problem.code == "cell.too_long"
     assert (problem.location.sheet, problem.location.cell) == (SHEETS["header"], coord)
     assert "40,000" in problem.message and "字数" not in problem.message
+
+
+# --- files that are not .xlsx ------------------------------------------------------------------------
+
+
+def _ods(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest/>")
+
+
+def _compound(path: Path, encrypted: bool) -> None:
+    body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    body += ("EncryptionInfo" if encrypted else "Workbook").encode("utf-16-le") + bytes(1024)
+    path.write_bytes(body)
+
+
+@pytest.mark.parametrize("make, code, words", [
+    (_ods, "workbook.format", ["OpenDocument", ".ods", "另存为", "Excel 2007-365"]),
+    (lambda p: _compound(p, False), "workbook.format", [".xls", "另存为", "Excel 工作簿（*.xlsx）"]),
+    (lambda p: _compound(p, True), "workbook.encrypted", ["打开密码", "清空密码"]),
+    (lambda p: p.write_text("编号,名称\nE01,营业执照\n", encoding="utf-8"), "workbook.format", ["CSV", "另存为"]),
+])
+def test_a_workbook_of_another_format_named_xlsx_says_how_to_save_it(tmp_path: Path, make, code, words):
+    path = tmp_path / WB
+    make(path)
+    with pytest.raises(InputError) as info:
+        load_application(path, tmp_path)
+    [problem] = info.value.problems
+    assert problem.code == code and str(problem.location) == WB
+    text = problem.message + problem.hint
+    assert all(w in text for w in words), text
+    assert "init" not in problem.hint.replace("不需要重新运行 skilldoc init", "")  # no loop back to init
+
+
+@pytest.mark.parametrize("name", ["申报数据.ods", "申报数据.xls", "我的申报.et"])
+def test_a_spreadsheet_saved_in_another_format_is_named(tmp_path: Path, name: str):
+    from skilldoc.project import locate
+
+    (tmp_path / name).write_bytes(b"x")
+    with pytest.raises(InputError) as info:
+        locate(tmp_path)
+    [problem] = info.value.problems
+    assert name in problem.hint and "另存为" in problem.hint and "init" not in problem.hint
+
+
+def test_a_fifo_named_like_the_workbook_does_not_block(tmp_path: Path):
+    path = tmp_path / WB
+    os.mkfifo(path)
+    with pytest.raises(InputError) as info:
+        load_application(path, tmp_path)
+    assert "命名管道" in info.value.problems[0].message
