@@ -488,39 +488,96 @@ _UNIT_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
-def workbook_numbers(app: Application) -> dict[Decimal, list[tuple[str, str]]]:
-    """Workbook figures → [(the template expression that prints it, its unit)]."""
-    found: dict[Decimal, list[tuple[str, str]]] = {}
+@dataclass(frozen=True)
+class Figure:
+    """A workbook figure a template could print: the expression, its unit, its year and its words."""
 
-    def add(value: object, expr: str, unit: str) -> None:
+    expr: str  # the template expression that prints it
+    unit: str
+    year: int | None = None  # the year a per-year figure belongs to
+    words: tuple[str, ...] = ()  # words that name it (合格率, 专任教师, 数控车工 …)
+
+
+def _label_words(label: str, *more: str) -> tuple[str, ...]:
+    base = re.sub(r"[（(].*?[)）]", "", label).strip()
+    return tuple(w for w in (base, *more) if w)
+
+
+def workbook_numbers(app: Application) -> dict[Decimal, list[Figure]]:
+    """Workbook figures by value (the ones a typed number could be a copy of)."""
+    found: dict[Decimal, list[Figure]] = {}
+
+    def add(value: object, figure: Figure) -> None:
         n = _num(value)
-        if n is not None and n >= _MIN_LITERAL and unit in _UNIT_PATTERNS:
-            found.setdefault(n.normalize(), []).append((expr, unit))
+        if n is not None and n >= _MIN_LITERAL and figure.unit in _UNIT_PATTERNS:
+            found.setdefault(n.normalize(), []).append(figure)
 
     for f in form.HEADER_FIELDS:
         if f.type in (FieldType.INT, FieldType.DECIMAL, FieldType.PERCENT):
-            add(app.header.get(f.key), f"{{{{ {f.var} }}}}", f.unit)
+            add(app.header.get(f.key), Figure(f"{{{{ {f.var} }}}}", f.unit, None, _label_words(f.label, f.var)))
     n = len(app.years)
     for i, y in enumerate(app.years):
         ref = "最近年度" if i == n - 1 else f"年度[{i}]"
-        add(y.trained, f"{{{{ {ref}.培训数量 }}}}", "人次")
-        add(y.advanced, f"{{{{ {ref}.高级工及以上数量 }}}}", "人次")
-        add(y.pass_rate, f"{{{{ {ref}.合格率 }}}}", "%")
-        add(y.satisfaction, f"{{{{ {ref}.满意率 }}}}", "%")
+        add(y.trained, Figure(f"{{{{ {ref}.培训数量 }}}}", "人次", y.year, ("培训",)))
+        add(y.advanced, Figure(f"{{{{ {ref}.高级工及以上数量 }}}}", "人次", y.year, ("高级工",)))
+        add(y.pass_rate, Figure(f"{{{{ {ref}.合格率 }}}}", "%", y.year, ("合格率", "合格")))
+        add(y.satisfaction, Figure(f"{{{{ {ref}.满意率 }}}}", "%", y.year, ("满意率", "满意")))
     for i, o in enumerate(app.occupations):
-        add(o.equipment_value, f"{{{{ 职业[{i}].设备总值 }}}}", "万元")
-        add(o.equipment_count, f"{{{{ 职业[{i}].设备数量 }}}}", "台/套")
+        add(o.equipment_value, Figure(f"{{{{ 职业[{i}].设备总值 }}}}", "万元", None, (o.name, "设备")))
+        add(o.equipment_count, Figure(f"{{{{ 职业[{i}].设备数量 }}}}", "台/套", None, (o.name, "设备")))
         for oy in o.years:
-            add(oy.trained, f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}", "人次")
-            add(oy.advanced, f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}", "人次")
-    add(len(app.experts), "{{ 专家人数 }}", "人")
+            add(oy.trained, Figure(f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}", "人次", oy.year, (o.name,)))
+            add(oy.advanced, Figure(f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}", "人次", oy.year,
+                                    (o.name, "高级工")))
+    add(len(app.experts), Figure("{{ 专家人数 }}", "人", None, ("专家",)))
     return found
 
 
+_CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+_YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a number: from the previous 。；！？ or line break to the next one."""
+    before = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_END.search(text, end)
+    return text[before:after.start() if after else len(text)]
+
+
+def matching_figure(figures: Sequence[Figure], text: str, start: int, end: int,
+                    latest_year: int | None) -> Figure | None:
+    """The figure a typed number is a copy of, judged by its unit, the years and the words around it.
+
+    The unit must follow the number.  A year named in the clause must be the
+    figure's year (a 2025 target of 96% is not the 2020 pass rate of 96%); a
+    figure without a year does not match a clause about a year after the data
+    (a plan).  A percentage also needs its word (合格率, 满意率) in the clause; other
+    figures are preferred when their words appear, and match by unit otherwise.
+    """
+    clause = _clause(text, start, end)
+    years = {int(y) for y in _YEAR_WORD.findall(clause)}
+    candidates = []
+    for fig in figures:
+        if not _UNIT_PATTERNS[fig.unit].match(text, end):
+            continue
+        if years:
+            if fig.year is not None and fig.year not in years:
+                continue
+            if fig.year is None and latest_year is not None and max(years) > latest_year + 1:
+                continue
+        named = any(w in clause for w in fig.words)
+        if fig.unit == "%" and not named:
+            continue
+        candidates.append((not named, fig))
+    candidates.sort(key=lambda c: c[0])  # figures named by their words first
+    return candidates[0][1] if candidates else None
+
+
 def literal_number_problems(app: Application, sources: Sequence[SectionSource]) -> list[Problem]:
-    """A number typed into a template that equals a workbook figure, with its unit: suggest the variable."""
+    """A number typed into a template that is a workbook figure (same value, unit and context): suggest the variable."""
     figures = workbook_numbers(app)
     years = {Decimal(y.year) for y in app.years}
+    latest = app.years[-1].year if app.years else None
     problems: list[Problem] = []
     for src in sources:
         # blank out Jinja constructs, keeping offsets (and so line numbers) intact
@@ -531,9 +588,10 @@ def literal_number_problems(app: Application, sources: Sequence[SectionSource]) 
                 value = Decimal(m.group(0).replace(",", "")).normalize()
             except InvalidOperation:
                 continue
-            expr = next((e for e, unit in figures.get(value, ())
-                         if _UNIT_PATTERNS[unit].match(text, m.end())), None)
-            if expr is None or value in years:
+            if value in years or value not in figures:
+                continue
+            figure = matching_figure(figures[value], text, m.start(), m.end(), latest)
+            if figure is None:
                 continue
             line = text.count("\n", 0, m.start()) + 1
             if (line, value) in seen:
@@ -542,7 +600,7 @@ def literal_number_problems(app: Application, sources: Sequence[SectionSource]) 
             problems.append(Problem(
                 f"正文直接写了数字 {m.group(0)}，与工作簿中的数据相同",
                 Location(display_path(src.path), line=line),
-                hint=f"改用变量 {expr}，工作簿修改后正文会自动一致",
+                hint=f"改用变量 {figure.expr}，工作簿修改后正文会自动一致",
                 severity=Severity.WARNING, code="template.literal_number"))
     return problems
 
