@@ -221,6 +221,19 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path):
     assert peak < 100  # refused from the sizes in the zip directory: nothing inflated
 
 
+def test_huge_shared_strings_are_refused_before_they_are_read(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z, z.open("xl/sharedStrings.xml", "w") as out:
+        out.write(f'<sst xmlns="{NS}">'.encode())
+        for _ in range(limits.MAX_WORKBOOK_PART_BYTES // limits.MiB + 1):
+            out.write(b"<si><t>" + b"x" * (limits.MiB - 16) + b"</t></si>")
+        out.write(b"</sst>")
+    with pytest.raises(InputError) as info:
+        load_application(path, path.parent)
+    [problem] = info.value.problems
+    assert problem.code == "workbook.too_large" and "共享字符串表" in problem.message
+
+
 def test_a_40000_character_cell_is_named(tmp_path: Path):
     path = filled_workbook(tmp_path / "a")
     coord = long_cell(path)
