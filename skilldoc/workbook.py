@@ -443,6 +443,28 @@ def _zip_entries(path: Path) -> int | None:
     return entries
 
 
+def _slim_copy(archive: zipfile.ZipFile, kept: Sequence[str], unused_sheets: set[str]) -> io.BytesIO:
+    """The workbook with only the parts that are read: every other sheet an empty stub.
+
+    openpyxl's read-only mode still parses each sheet up to its ``<dimension>``
+    (all of it when there is none), and reads a chartsheet's drawings; a stub in
+    place of each sheet the form does not use keeps them from being read at all.
+    Pictures and binary parts are left out (nothing here reads them).
+    """
+    unused_rels = {posixpath.join(posixpath.dirname(p), "_rels", posixpath.basename(p) + ".rels")
+                   for p in unused_sheets}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as slim:
+        for name in kept:
+            if name not in unused_rels:
+                slim.writestr(name, archive.read(name))
+        for name in sorted(unused_sheets):
+            root = "chartsheet" if "/chartsheets/" in name else "worksheet"
+            slim.writestr(name, f'<{root} xmlns="{_SHEET_NS}"><dimension ref="A1"/><sheetData/></{root}>')
+    out.seek(0)
+    return out
+
+
 def _check_zip_directory_size(loader: _Loader) -> None:
     entries = _zip_entries(loader.path)
     if entries is not None and entries > limits.MAX_WORKBOOK_PARTS:
@@ -628,7 +650,8 @@ class _Loader:
         try:
             with zipfile.ZipFile(self.path) as archive:
                 parts = self._sheet_parts(archive)
-                scans = self._scan_sheets(archive, parts)
+                scans, kept = self._scan_sheets(archive, parts)
+                slim = _slim_copy(archive, kept, set(parts.values()) - {parts[t] for t in scans})
         except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError, OSError, EOFError) as exc:
             raise self.unreadable(exc) from exc
         try:
@@ -636,7 +659,7 @@ class _Loader:
                 # openpyxl warns about parts it drops (WPS extensions, slicers, …) and about numbers
                 # in date-formatted cells beyond any date; none of it is data we read.
                 warnings.simplefilter("ignore")
-                book = load_workbook(self.path, read_only=True, data_only=True)
+                book = load_workbook(slim, read_only=True, data_only=True)
                 try:
                     self.epoch = 1904 if book.epoch.year == 1904 else 1900
                     for title, scan in scans.items():
@@ -709,12 +732,16 @@ class _Loader:
                 "申报数据工作簿只需要几十 KB；该文件可能已损坏，或者粘贴进了大量无关内容。请删除多余的行、列和工作表后"
                 "另存为新的 .xlsx 再试。", "workbook.too_large", sheet=sheet)
 
-    def _scan_sheets(self, archive: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, _Scan]:
-        """Check the sizes of what openpyxl will read, then scan each sheet the form uses."""
+    def _scan_sheets(self, archive: zipfile.ZipFile, parts: dict[str, str]) -> tuple[dict[str, _Scan], list[str]]:
+        """Check the sizes of what openpyxl will read, then scan each sheet the form uses.
+
+        Returns the scans by sheet title and the parts that may be read (size-checked).
+        """
         wanted = {_norm(name): key for key, name in SHEETS.items() if key in _SHEET_ROW_LIMITS}
         used = {title: wanted[_norm(title)] for title in parts if _norm(title) in wanted}
         sheet_parts = set(parts.values())
         read_total = 0
+        kept: list[str] = []
         for info in archive.infolist():
             name = info.filename
             if name in sheet_parts and name not in {parts[t] for t in used}:
@@ -727,6 +754,7 @@ class _Loader:
                 "xl/styles.xml": "样式表（styles.xml）"}.get(name, f"“{name}”")
             self._check_part(archive, name, what, sheet=title)
             read_total += info.file_size
+            kept.append(name)
         if read_total > limits.MAX_WORKBOOK_READ_BYTES:
             raise self.refuse(f"工作簿解压后有 {_mb(read_total)}，超过 {_mb(limits.MAX_WORKBOOK_READ_BYTES)} 的上限",
                               "请删除多余的行、列和工作表后另存为新的 .xlsx 再试。", "workbook.too_large")
@@ -757,7 +785,7 @@ class _Loader:
             scans[title] = scan
         if too_long:
             raise InputError(f"无法读取工作簿 {self.file}", too_long)
-        return scans
+        return scans, kept
 
     def _read_cells(self, ws: Any, scan: _Scan) -> dict[tuple[int, int], _Cell]:
         """The non-empty cells up to the sheet's last value (read-only openpyxl, one pass)."""
