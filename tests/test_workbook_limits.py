@@ -188,58 +188,48 @@ def test_a_huge_sheet_the_form_never_reads_is_not_read(tmp_path: Path):
     assert peak < MEMORY_BOUND_MIB
 
 
-def test_more_evidence_rows_than_any_application_has_are_refused(tmp_path: Path):
-    path = filled_workbook(tmp_path / "a")
-    many_evidence_rows(path, limits.MAX_EVIDENCE_ROWS + 100)
-    result, peak = read_in_child(path)
-    text = "\n".join(messages(result))
-    assert text.startswith(f"{WB} {SHEETS['evidence']}!A{limits.MAX_EVIDENCE_ROWS + 11}：")
-    assert f"{limits.MAX_EVIDENCE_ROWS:,} 行的上限" in text, text
-    assert [code for *_, code in result["raised"]] == ["workbook.too_many_rows"]
-    assert peak < MEMORY_BOUND_MIB
-
-
-def test_a_million_row_sheet_is_refused_before_it_is_read(tmp_path: Path):
-    # rows as short as SpreadsheetML allows (no references): a million fit under the part-size limit,
-    # so it is the row scan that stops, at the first row past the limit
-    path = filled_workbook(tmp_path / "a")
+def compact_million_rows(path: Path) -> None:
+    """A million rows as short as SpreadsheetML allows (no references): under the part-size limit."""
     chunk = b"<row><c><v>1</v></c></row>" * 10_000
-    rewrite(path, PART["evidence"], lambda old: iter((old.split(b"</sheetData>")[0], *[chunk] * 100,
-                                                      b"</sheetData>" + old.split(b"</sheetData>")[1])))
+
+    def sheet(old: bytes) -> Iterator[bytes]:
+        head, tail = old.split(b"</sheetData>", 1)
+        yield head
+        yield from [chunk] * 100
+        yield b"</sheetData>" + tail
+    rewrite(path, PART["evidence"], sheet)
     assert zipfile.ZipFile(path).getinfo(PART["evidence"]).file_size < limits.MAX_WORKBOOK_PART_BYTES
-    result, peak = read_in_child(path)
-    assert [code for *_, code in result["raised"]] == ["workbook.too_many_rows"], messages(result)
-    assert f"{SHEETS['evidence']}!A{limits.MAX_EVIDENCE_ROWS + 11}" in messages(result)[0]
-    assert peak < MEMORY_BOUND_MIB
 
 
-def test_a_sheet_too_large_to_read_is_refused_from_the_zip_directory(tmp_path: Path):
+FIRST_ROW_PAST_LIMIT = f"{SHEETS['evidence']}!A{limits.MAX_EVIDENCE_ROWS + 11}："
+REFUSED = {
+    # name: (make it, code, text in the first message, peak MiB)
+    "more evidence rows than any application has": (
+        lambda p: many_evidence_rows(p, limits.MAX_EVIDENCE_ROWS + 100), "workbook.too_many_rows",
+        f"{FIRST_ROW_PAST_LIMIT}工作表“{SHEETS['evidence']}”第 {limits.MAX_EVIDENCE_ROWS + 11:,} 行还有内容，"
+        f"超过了该表 {limits.MAX_EVIDENCE_ROWS:,} 行的上限", MEMORY_BOUND_MIB),
+    # the row scan stops at the first row past the limit
+    "a million rows": (compact_million_rows, "workbook.too_many_rows", FIRST_ROW_PAST_LIMIT, MEMORY_BOUND_MIB),
+    "one value a million rows down": (far_away_cell, "workbook.too_many_rows",
+                                      f"{SHEETS['evidence']}!A1000000：", MEMORY_BOUND_MIB),
+    # refused from the sizes in the zip directory: nothing inflated
+    "a sheet too large to read": (lambda p: many_evidence_rows(p, 200_000), "workbook.too_large",
+                                  f"工作表“{SHEETS['evidence']}”解压后有", 100),
+    "a zip bomb: 100 MB of XML in 100 KB": (lambda p: zip_bomb_sheet(p, mib=100), "workbook.too_large",
+                                            f"工作表“{SHEETS['evidence']}”解压后有 100 MB", 100),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_an_absurd_workbook_is_refused_naming_where_in_bounded_memory(tmp_path: Path, case: str):
+    make, code, text, bound = REFUSED[case]
     path = filled_workbook(tmp_path / "a")
-    many_evidence_rows(path, 200_000)  # about 50 MB of XML
+    make(path)
+    assert path.stat().st_size < 8 * limits.MiB
     result, peak = read_in_child(path)
-    assert [code for *_, code in result["raised"]] == ["workbook.too_large"], messages(result)
-    assert f"工作表“{SHEETS['evidence']}”解压后有" in messages(result)[0]
-    assert peak < 100
-
-
-def test_one_value_a_million_rows_down_is_named(tmp_path: Path):
-    path = filled_workbook(tmp_path / "a")
-    far_away_cell(path)
-    result, peak = read_in_child(path)
-    assert [code for *_, code in result["raised"]] == ["workbook.too_many_rows"], messages(result)
-    assert f"{SHEETS['evidence']}!A1000000" in messages(result)[0]
-    assert peak < MEMORY_BOUND_MIB
-
-
-def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path):
-    path = filled_workbook(tmp_path / "a")
-    zip_bomb_sheet(path, mib=100)  # 100 MB of XML in about 100 KB
-    assert path.stat().st_size < 4 * limits.MiB
-    result, peak = read_in_child(path)
-    assert [code for *_, code in result["raised"]] == ["workbook.too_large"], messages(result)
-    text = messages(result)[0]
-    assert SHEETS["evidence"] in text and "MB" in text
-    assert peak < 100  # refused from the sizes in the zip directory: nothing inflated
+    assert [c for *_, c in result["raised"]] == [code], messages(result)
+    assert text in messages(result)[0]
+    assert peak < bound
 
 
 def test_huge_shared_strings_are_refused_before_they_are_read(tmp_path: Path):
