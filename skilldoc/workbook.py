@@ -461,6 +461,8 @@ def _slim_copy(archive: zipfile.ZipFile, kept: Sequence[str], unused_sheets: set
         for name in sorted(unused_sheets):
             root = "chartsheet" if "/chartsheets/" in name else "worksheet"
             slim.writestr(name, f'<{root} xmlns="{_SHEET_NS}"><dimension ref="A1"/><sheetData/></{root}>')
+        for name in sorted(unused_rels):  # no drawings (openpyxl needs the file for a chartsheet)
+            slim.writestr(name, f'<Relationships xmlns="{_REL_NS}"/>')
     out.seek(0)
     return out
 

@@ -307,3 +307,19 @@ def test_a_fifo_named_like_the_workbook_does_not_block(tmp_path: Path):
     with pytest.raises(InputError) as info:
         load_application(path, tmp_path)
     assert "命名管道" in info.value.problems[0].message
+
+
+def test_extra_sheets_and_a_chart_sheet_do_not_stop_reading(tmp_path: Path):
+    # the sheets the form does not use are replaced by stubs before openpyxl sees them
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart, Reference
+
+    path = filled_workbook(tmp_path / "a")
+    wb = load_workbook(path)
+    wb.create_sheet("草稿")["A1"] = "不用的草稿"
+    chart = BarChart()
+    chart.add_data(Reference(wb[SHEETS["years"]], min_col=2, min_row=1, max_row=4), titles_from_data=True)
+    wb.create_chartsheet("图表").add_chart(chart)
+    wb.save(path)
+    app, warnings = load_application(path, path.parent)
+    assert len(app.years) == 3 and len(app.evidence) == len(res.SAMPLE_EVIDENCE) and warnings == []
