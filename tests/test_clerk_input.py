@@ -47,6 +47,9 @@ def test_a_failed_threshold_names_its_cells_and_does_not_send_a_typo_away(runner
     assert "第二十一条" in failed["message"] and failed["location"]["cells"] == [f"{Y}!D4"]
     assert f"{Y}!D4" in failed["hint"] and "暂缓" not in failed["hint"]
     assert next(t for t in report["thresholds"] if t["rule_id"] == "pass_rate")["cells"] == [f"{Y}!D4"]
+    text = check(runner, sample_dir).output.split("四、遴选参考标准")[1]
+    assert re.search(rf"✗ 错误 {WB} {Y}!D4：.*第二十一条要求“培训合格率达 ?90%以上”，本单位为 50%", text), text
+    assert "→ 先核对" in text and "暂缓" not in text
 
     edit(sample_dir, Y, {"D4": 85})  # a real shortfall, typed plainly: named, and postponing is mentioned
     report = json.loads(check(runner, sample_dir, "--format", "json").output)

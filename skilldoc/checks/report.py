@@ -175,8 +175,8 @@ def format_text(report: CheckReport, color: bool = False) -> str:
         out.extend(_threshold_rows(report.thresholds, s))
     else:
         out.append("  （未检查遴选标准）")
-    others = [p for p in groups[GROUP_STANDARDS] if p.code != "threshold.failed"]
-    for p in others:
+    # every finding of the group, failed rules included: they carry the cells and what to do
+    for p in groups[GROUP_STANDARDS]:
         out.extend(_finding_lines(p, s))
     out.append("")
 
