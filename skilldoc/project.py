@@ -151,6 +151,12 @@ def locate(directory: Path) -> Project:
     root = directory.resolve()
     workbook = root / form.LAYOUT.workbook
     if not workbook.exists():  # a FIFO or folder of that name: the workbook reader says what it is
+        # 申报数据 saved by LibreOffice or as Excel 97-2003 is read as it is (the reader warns)
+        stem = Path(form.LAYOUT.workbook).stem
+        saved_as = [root / f"{stem}{ext}" for ext in (".ods", ".xls") if (root / f"{stem}{ext}").is_file()]
+        if len(saved_as) == 1:
+            workbook = saved_as[0]
+    if not workbook.exists():
         others = sorted(p.name for p in root.iterdir() if p.suffix.lower() in _SPREADSHEET_SUFFIXES
                         and not p.name.startswith(("~$", ".~lock")))
         hint = f"请运行 skilldoc init {directory} 创建申报文件夹（会生成 {form.LAYOUT.workbook}）。"

@@ -45,6 +45,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from python_calamine import CalamineError, CalamineWorkbook
 
 from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
@@ -483,7 +484,7 @@ def _mb(size: int) -> str:
 class _Cell:
     value: Any
     data_type: str  # openpyxl's: n, s, d, b, e
-    number_format: str
+    number_format: str | None  # None: not known (.ods, .xls)
 
 
 @dataclass
@@ -573,6 +574,54 @@ def _split_ref(ref: str, row_no: int) -> tuple[int, int]:
         return 0, row_no
 
 
+# --- .ods and .xls: python-calamine --------------------------------------------------------
+
+_ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_T_TABLE, _T_ROW, _T_CELL, _T_COVERED = (f"{{{_ODF_TABLE}}}{t}" for t in (
+    "table", "table-row", "table-cell", "covered-table-cell"))
+_T_NAME, _T_ROWS, _T_COLS = (f"{{{_ODF_TABLE}}}{a}" for a in ("name", "number-rows-repeated",
+                                                               "number-columns-repeated"))
+_O_VALUE_TYPE = f"{{{_ODF_OFFICE}}}value-type"
+_T_P = f"{{{_ODF_TEXT}}}p"
+
+
+def _scan_ods(stream: Any, max_rows: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """The first value past its sheet's limits, by sheet title, in an ODF content.xml (streamed).
+
+    ODF compresses repeated rows and cells (``number-rows-repeated="1000000"``):
+    a few bytes can stand for a billion cells, which a reader would build in
+    memory.  Repeats of empty cells are what LibreOffice writes for formatted
+    areas and are fine; a value repeated past the limits is not.
+    """
+    beyond: dict[str, tuple[int, int]] = {}
+    title, row_no, col_no, row_repeat = "", 0, 0, 1
+    table: Any = None
+    for event, elem in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            if tag == _T_TABLE:
+                title, row_no, table = elem.get(_T_NAME, ""), 0, elem
+            elif tag == _T_ROW:
+                row_repeat = int(elem.get(_T_ROWS, "1"))
+                col_no = 0
+            continue
+        if tag in (_T_CELL, _T_COVERED):
+            repeat = int(elem.get(_T_COLS, "1"))
+            filled = elem.get(_O_VALUE_TYPE) is not None or elem.find(_T_P) is not None
+            last_row, last_col = row_no + row_repeat, col_no + repeat
+            limit = max_rows.get(title, max(max_rows.values()))
+            if filled and title not in beyond and (last_row > limit or last_col > limits.MAX_SHEET_COLUMNS):
+                beyond[title] = (min(last_row, limit + 1), min(last_col, limits.MAX_SHEET_COLUMNS + 1))
+            col_no = last_col
+        elif tag == _T_ROW:
+            row_no += row_repeat
+            if table is not None:
+                table.clear()  # rows seen so far: nothing of them is kept
+    return beyond
+
+
 class _Sheet:
     """The cells of one worksheet the form uses, up to its last value, with merged cells resolved."""
 
@@ -644,13 +693,19 @@ class _Loader:
         with open(self.path, "rb") as fh:
             head = fh.read(8)
         if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-            raise self.refuse(*self._compound_file())
+            message, hint, code = self._compound_file()
+            if code == "workbook.encrypted":
+                raise self.refuse(message, hint, code)
+            self._open_with_calamine("xls")
+            return
         if not head.startswith(b"PK"):
             raise self.refuse("该文件不是 .xlsx 格式（可能是 CSV、网页或其他文件改了扩展名）", _SAVE_AS_XLSX,
                               "workbook.format")
         _check_zip_directory_size(self)
         try:
             with zipfile.ZipFile(self.path) as archive:
+                if self._is_ods(archive):
+                    return self._open_with_calamine("ods")
                 parts = self._sheet_parts(archive)
                 scans, kept = self._scan_sheets(archive, parts)
                 slim = _slim_copy(archive, kept, set(parts.values()) - {parts[t] for t in scans})
@@ -678,6 +733,103 @@ class _Loader:
                            "请确认文件是 Excel 2007 及以后的 .xlsx 格式（不是 .xls、.et、.csv），且没有设置打开密码。"
                            + _OPEN_HINT, "workbook.unreadable")
 
+    def _is_ods(self, archive: zipfile.ZipFile) -> bool:
+        """An OpenDocument spreadsheet (whatever its name): its parts checked and scanned for repeat bombs."""
+        names = set(archive.namelist())
+        if "mimetype" not in names or archive.getinfo("mimetype").file_size > 200:
+            return False
+        mimetype = archive.read("mimetype").decode("ascii", "replace")
+        if "opendocument.spreadsheet" not in mimetype:
+            if "opendocument" in mimetype:
+                raise self.refuse("该文件是 OpenDocument 文档，但不是表格", _SAVE_AS_XLSX, "workbook.format")
+            return False
+        for part in ("content.xml", "styles.xml"):
+            if part in names:
+                self._check_part(archive, part, f"工作簿中的“{part}”")
+        wanted = {_norm(name): key for key, name in SHEETS.items() if key in _SHEET_ROW_LIMITS}
+        try:
+            with archive.open("content.xml") as stream:
+                beyond = _scan_ods(stream, {name: _SHEET_ROW_LIMITS[wanted[_norm(name)]] + HEADER_SEARCH_ROWS
+                                            for name in SHEETS.values() if _norm(name) in wanted})
+        except (KeyError, ElementTree.ParseError, ValueError) as exc:
+            raise self.refuse(f"无法读取该 .ods 工作簿（文件已损坏：{exc}）", _SAVE_AS_XLSX,
+                              "workbook.unreadable") from None
+        self._raise_beyond({title: (where, _SHEET_ROW_LIMITS.get(wanted.get(_norm(title), ""),
+                                                                  limits.MAX_EVIDENCE_ROWS))
+                            for title, where in beyond.items()})
+        return True
+
+    def _raise_beyond(self, beyond: dict[str, tuple[tuple[int, int], int]]) -> None:
+        """Refuse the values found past their sheet's limits: {title: ((row, col), row limit)}."""
+        problems = []
+        for title, ((row, col), limit) in beyond.items():
+            coord = f"{get_column_letter(min(col, 16384))}{row}"
+            if col > limits.MAX_SHEET_COLUMNS:
+                message = (f"工作表“{title}”第 {get_column_letter(col)} 列还有内容，"
+                           f"超出了表格的范围（{limits.MAX_SHEET_COLUMNS:,} 列）")
+            else:
+                message = f"工作表“{title}”第 {row:,} 行还有内容，超过了该表 {limit:,} 行的上限"
+            problems.append(Problem(message, Location(self.file, sheet=title, cell=coord),
+                                    "一份申报用不到这么多行；请删除该格及下面（或右边）多余的内容"
+                                    "（选中多余的行或列后“删除”），或检查是否误把其他表格粘贴了进来。",
+                                    code="workbook.too_many_rows"))
+        if problems:
+            raise InputError(f"无法读取工作簿 {self.file}", problems)
+
+    def _open_with_calamine(self, kind: str) -> None:
+        """Read an .ods or .xls workbook (python-calamine): values only, no formats or formulas."""
+        try:
+            with open(self.path, "rb") as fh:  # by content: from_path would go by the name (.xlsx)
+                book = CalamineWorkbook.from_filelike(fh)
+            self.titles = list(book.sheet_names)
+            wanted = {_norm(name): key for key, name in SHEETS.items() if key in _SHEET_ROW_LIMITS}
+            beyond: dict[str, tuple[tuple[int, int], int]] = {}
+            for title in self.titles:
+                key = wanted.get(_norm(title))
+                if key is None:
+                    continue
+                limit = _SHEET_ROW_LIMITS[key]
+                sheet = book.get_sheet_by_name(title)
+                scan = _Scan()
+                cells = self._calamine_cells(title, sheet, scan, limit + HEADER_SEARCH_ROWS)
+                if scan.beyond is not None:
+                    beyond[title] = (scan.beyond, limit)
+                for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+                    scan.merged.append((r1 + 1, c1 + 1, r2 + 1, c2 + 1))
+                self.sheets[title] = _Sheet(title, cells, scan)
+            book.close()
+        except CalamineError as exc:
+            raise self.refuse(f"无法读取该 .{kind} 工作簿（{type(exc).__name__}: {exc}）", _SAVE_AS_XLSX,
+                              "workbook.unreadable") from exc
+        self._raise_beyond(beyond)
+        what = "OpenDocument 表格（.ods）" if kind == "ods" else "Excel 97-2003 格式（.xls）"
+        self.add(f"工作簿是 {what}，已按此格式读取（不含公式和单元格格式）", None, None,
+                 "建议“另存为”Excel 工作簿（.xlsx），公式未保存计算结果、百分数格式等问题才能准确指出。",
+                 code="workbook.other_format", severity=Severity.WARNING)
+
+    def _calamine_cells(self, title: str, sheet: Any, scan: _Scan, max_rows: int) -> dict[tuple[int, int], _Cell]:
+        cells: dict[tuple[int, int], _Cell] = {}
+        first_row, first_col = sheet.start or (0, 0)
+        for i, values in enumerate(sheet.iter_rows()):
+            row = first_row + i + 1
+            for j, value in enumerate(values):
+                if value is None or value == "":
+                    continue
+                col = first_col + j + 1
+                if row > max_rows or col > limits.MAX_SHEET_COLUMNS:
+                    scan.beyond = (row, col)
+                    return cells
+                scan.last_row, scan.last_col = max(scan.last_row, row), max(scan.last_col, col)
+                kind = "s" if isinstance(value, str) else "b" if isinstance(value, bool) else \
+                    "n" if isinstance(value, int | float) else "d"
+                if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
+                    self.add(f"该格有 {len(value):,} 个字符，超过每格 {limits.MAX_CELL_CHARS:,} 个字符的上限",
+                             title, f"{get_column_letter(col)}{row}",
+                             "工作簿每格只填一项内容；长段文字请写进 sections/ 下相应部分的正文。", code="cell.too_long")
+                    value, kind = _BROKEN, "e"
+                cells[(row, col)] = _Cell(value, kind, None)
+        return cells
+
     def _compound_file(self) -> tuple[str, str, str]:
         """(message, hint, code) for an OLE compound file: .xls/.et, or a password-protected .xlsx."""
         with open(self.path, "rb") as fh:
@@ -691,11 +843,6 @@ class _Loader:
     def _sheet_parts(self, archive: zipfile.ZipFile) -> dict[str, str]:
         """Sheet title → its part in the zip, from workbook.xml and its relationships."""
         names = set(archive.namelist())
-        if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
-            mimetype = archive.read("mimetype").decode("ascii", "replace")
-            if "opendocument" in mimetype:
-                raise self.refuse("该文件实际是 OpenDocument 表格（.ods，LibreOffice 的格式），只是扩展名为 .xlsx",
-                                  _SAVE_AS_XLSX, "workbook.format")
         book_part = "xl/workbook.xml"
         if "_rels/.rels" in names:
             for rel in self._xml(archive, "_rels/.rels").iter(f"{{{_REL_NS}}}Relationship"):
@@ -761,7 +908,7 @@ class _Loader:
             raise self.refuse(f"工作簿解压后有 {_mb(read_total)}，超过 {_mb(limits.MAX_WORKBOOK_READ_BYTES)} 的上限",
                               "请删除多余的行、列和工作表后另存为新的 .xlsx 再试。", "workbook.too_large")
         scans: dict[str, _Scan] = {}
-        too_long: list[Problem] = []
+        too_long: dict[str, tuple[tuple[int, int], int]] = {}
         for title, key in used.items():
             max_rows = _SHEET_ROW_LIMITS[key] + HEADER_SEARCH_ROWS
             try:
@@ -773,20 +920,9 @@ class _Loader:
                 raise self.refuse(f"工作表“{title}”中合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处",
                                   "请取消多余的合并单元格后另存。", "workbook.too_large", sheet=title) from None
             if scan.beyond is not None:
-                row, col = scan.beyond
-                coord = f"{get_column_letter(min(col, 16384))}{row}"
-                if col > limits.MAX_SHEET_COLUMNS:
-                    message = (f"工作表“{title}”第 {get_column_letter(col)} 列还有内容，"
-                               f"超出了表格的范围（{limits.MAX_SHEET_COLUMNS:,} 列）")
-                else:
-                    message = (f"工作表“{title}”第 {row:,} 行还有内容，超过了该表 {_SHEET_ROW_LIMITS[key]:,} 行的上限")
-                too_long.append(Problem(message, Location(self.file, sheet=title, cell=coord),
-                                        "一份申报用不到这么多行；请删除该格及下面（或右边）多余的内容"
-                                        "（选中多余的行或列后“删除”），或检查是否误把其他表格粘贴了进来。",
-                                        code="workbook.too_many_rows"))
+                too_long[title] = (scan.beyond, _SHEET_ROW_LIMITS[key])
             scans[title] = scan
-        if too_long:
-            raise InputError(f"无法读取工作簿 {self.file}", too_long)
+        self._raise_beyond(too_long)
         return scans, kept
 
     def _read_cells(self, ws: Any, scan: _Scan) -> dict[tuple[int, int], _Cell]:
@@ -843,7 +979,9 @@ class _Loader:
                 self.add(f"该格是错误值 {value}，不是可用的数据", sheet.name, coord,
                          "请直接填写数值或文字。", code="cell.error")
             return _BROKEN, coord, False
-        return value, coord, cell is not None and "%" in cell.number_format
+        # formats unknown (.ods, .xls): a fraction in a % field is read as in a %-formatted cell
+        percent_format = cell is not None and (cell.number_format is None or "%" in cell.number_format)
+        return value, coord, percent_format
 
     def read(self, sheet: _Sheet, row: int, col: int, field: form.Field, *, name: str | None = None,
              required: bool | None = None, aliases: dict[str, str] | None = None) -> Value:

@@ -273,12 +273,12 @@ def _compound(path: Path, encrypted: bool) -> None:
 
 
 @pytest.mark.parametrize("make, code, words", [
-    (_ods, "workbook.format", ["OpenDocument", ".ods", "另存为", "Excel 2007-365"]),
-    (lambda p: _compound(p, False), "workbook.format", [".xls", "另存为", "Excel 工作簿（*.xlsx）"]),
+    (_ods, "workbook.unreadable", [".ods", "另存为", "Excel 2007-365"]),
+    (lambda p: _compound(p, False), "workbook.unreadable", [".xls", "另存为", "Excel 工作簿（*.xlsx）"]),
     (lambda p: _compound(p, True), "workbook.encrypted", ["打开密码", "清空密码"]),
     (lambda p: p.write_text("编号,名称\nE01,营业执照\n", encoding="utf-8"), "workbook.format", ["CSV", "另存为"]),
 ])
-def test_a_workbook_of_another_format_named_xlsx_says_how_to_save_it(tmp_path: Path, make, code, words):
+def test_a_broken_workbook_of_another_format_says_how_to_save_it(tmp_path: Path, make, code, words):
     path = tmp_path / WB
     make(path)
     with pytest.raises(InputError) as info:
@@ -287,10 +287,58 @@ def test_a_workbook_of_another_format_named_xlsx_says_how_to_save_it(tmp_path: P
     assert problem.code == code and str(problem.location) == WB
     text = problem.message + problem.hint
     assert all(w in text for w in words), text
+    assert "KeyError" not in text
     assert "init" not in problem.hint.replace("不需要重新运行 skilldoc init", "")  # no loop back to init
 
 
-@pytest.mark.parametrize("name", ["申报数据.ods", "申报数据.xls", "我的申报.et"])
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> dict[str, Path]:
+    """The filled workbook saved by LibreOffice as .ods and as .xls (real files, as clerks make them)."""
+    folder = tmp_path_factory.mktemp("saved")
+    src = filled_workbook(folder / "src")
+    out = {}
+    for fmt in ("ods", "xls"):
+        subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(folder), str(src)], check=True, capture_output=True,
+                       timeout=180)
+        out[fmt] = folder / f"{src.stem}.{fmt}"
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_ods_and_xls_workbooks_are_read_like_xlsx(tmp_path: Path, saved_by_libreoffice: dict[str, Path], fmt: str):
+    from skilldoc.project import locate
+
+    reference, _ = load_application(filled_workbook(tmp_path / "xlsx"), tmp_path / "xlsx")
+    renamed = tmp_path / "renamed"  # saved as .ods/.xls but named 申报数据.xlsx
+    renamed.mkdir()
+    (renamed / WB).write_bytes(saved_by_libreoffice[fmt].read_bytes())
+    named = tmp_path / "named"  # 申报数据.ods / 申报数据.xls beside the sections
+    named.mkdir()
+    (named / f"申报数据.{fmt}").write_bytes(saved_by_libreoffice[fmt].read_bytes())
+    for folder in (renamed, named):
+        project = locate(folder)
+        app, warnings = load_application(project.workbook, project.root)
+        assert (app.header, app.years, app.occupations, app.experts) == (
+            reference.header, reference.years, reference.occupations, reference.experts)
+        assert [e.code for e in app.evidence] == [e.code for e in reference.evidence]
+        assert [w.code for w in warnings] == ["workbook.other_format"]
+
+
+def test_an_ods_repeat_bomb_is_refused_before_it_is_expanded(tmp_path: Path, saved_by_libreoffice: dict[str, Path]):
+    # ODF writes repeated cells once: a few bytes stand for 1,000,000 × 100 values
+    path = tmp_path / WB
+    path.write_bytes(saved_by_libreoffice["ods"].read_bytes())
+    bomb = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated='
+            '"100" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+    rewrite(path, "content.xml", lambda old: iter([old.replace(b"</table:table>", bomb.encode() + b"</table:table>")]))
+    result, peak = read_in_child(path)
+    assert {c for *_, c in result["raised"]} == {"workbook.too_many_rows"}, messages(result)
+    assert any(f"{SHEETS['evidence']}!" in m for m in messages(result))
+    assert peak < MEMORY_BOUND_MIB
+
+
+@pytest.mark.parametrize("name", ["我的申报.ods", "申报数据(1).xls", "申报数据.et"])
 def test_a_spreadsheet_saved_in_another_format_is_named(tmp_path: Path, name: str):
     from skilldoc.project import locate
 
