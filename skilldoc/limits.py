@@ -66,6 +66,7 @@ MAX_EXPERT_ROWS = 2_000  # 专家团队
 MAX_EVIDENCE_ROWS = 5_000  # 证明材料
 MAX_SHEET_COLUMNS = 200  # a value further right than this is refused naming its cell
 MAX_MERGED_RANGES = 10_000  # merged ranges in one sheet the form uses
+MAX_MERGED_CELLS = 200_000  # cells those ranges cover inside the used area, together
 MAX_CELL_CHARS = 10_000  # characters in one cell (Excel allows 32,767; no field needs more than a few hundred)
 
 # --- Word files (.docx: count, the form template, imported 申报书 and sections) ------

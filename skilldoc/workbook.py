@@ -611,7 +611,7 @@ def _scan_ods(stream: Any, max_rows: dict[str, int]) -> dict[str, tuple[int, int
             repeat = int(elem.get(_T_COLS, "1"))
             filled = elem.get(_O_VALUE_TYPE) is not None or elem.find(_T_P) is not None
             last_row, last_col = row_no + row_repeat, col_no + repeat
-            limit = max_rows.get(title, max(max_rows.values()))
+            limit = max_rows.get(title, max(max_rows.values(), default=limits.MAX_EVIDENCE_ROWS))
             if filled and title not in beyond and (last_row > limit or last_col > limits.MAX_SHEET_COLUMNS):
                 beyond[title] = (min(last_row, limit + 1), min(last_col, limits.MAX_SHEET_COLUMNS + 1))
             col_no = last_col
@@ -620,6 +620,12 @@ def _scan_ods(stream: Any, max_rows: dict[str, int]) -> dict[str, tuple[int, int
             if table is not None:
                 table.clear()  # rows seen so far: nothing of them is kept
     return beyond
+
+
+def _merged_cells(scan: _Scan) -> int:
+    """How many cells the merged ranges cover inside the used area (what resolving them costs)."""
+    return sum(max(0, min(max_row, scan.last_row) - min_row + 1) * max(0, min(max_col, scan.last_col) - min_col + 1)
+               for min_row, min_col, max_row, max_col in scan.merged)
 
 
 class _Sheet:
@@ -794,8 +800,10 @@ class _Loader:
                 cells = self._calamine_cells(title, sheet, scan, limit + HEADER_SEARCH_ROWS)
                 if scan.beyond is not None:
                     beyond[title] = (scan.beyond, limit)
-                for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+                for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])[:limits.MAX_MERGED_RANGES]:
                     scan.merged.append((r1 + 1, c1 + 1, r2 + 1, c2 + 1))
+                if _merged_cells(scan) > limits.MAX_MERGED_CELLS:
+                    scan.merged = []  # .xls only; past the limit merged ranges are not resolved
                 self.sheets[title] = _Sheet(title, cells, scan)
             book.close()
         except CalamineError as exc:
@@ -921,6 +929,9 @@ class _Loader:
                                   "请取消多余的合并单元格后另存。", "workbook.too_large", sheet=title) from None
             if scan.beyond is not None:
                 too_long[title] = (scan.beyond, _SHEET_ROW_LIMITS[key])
+            if _merged_cells(scan) > limits.MAX_MERGED_CELLS:
+                raise self.refuse(f"工作表“{title}”中合并的单元格超过 {limits.MAX_MERGED_CELLS:,} 个",
+                                  "请取消多余的合并单元格后另存。", "workbook.too_large", sheet=title)
             scans[title] = scan
         self._raise_beyond(too_long)
         return scans, kept

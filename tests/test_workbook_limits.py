@@ -371,3 +371,14 @@ def test_extra_sheets_and_a_chart_sheet_do_not_stop_reading(tmp_path: Path):
     wb.save(path)
     app, warnings = load_application(path, path.parent)
     assert len(app.years) == 3 and len(app.evidence) == len(res.SAMPLE_EVIDENCE) and warnings == []
+
+
+def test_merged_ranges_covering_the_sheet_many_times_are_refused(tmp_path: Path):
+    path = filled_workbook(tmp_path / "a")
+    merges = "".join('<mergeCell ref="A1:GR5000"/>' for _ in range(50))
+    rewrite(path, PART["evidence"], lambda old: iter([old.replace(
+        b"</sheetData>", b'<row r="5000"><c r="GR5000"><v>1</v></c></row></sheetData>'
+        + f'<mergeCells count="50">{merges}</mergeCells>'.encode())]))
+    result, peak = read_in_child(path)
+    assert [c for *_, c in result["raised"]] == ["workbook.too_large"], messages(result)
+    assert "合并的单元格" in messages(result)[0]
