@@ -50,6 +50,25 @@ def file_kind(path: Path) -> str | None:
 
 # --- workbooks (workbook.py) -------------------------------------------------------
 
+# The file on disk and its zip directory, checked before anything is inflated.
+MAX_WORKBOOK_FILE_BYTES = 64 * MiB  # 申报数据.xlsx itself (the sample is 20 KB)
+MAX_WORKBOOK_PARTS = 5_000  # zip entries (a workbook has a few dozen)
+# Uncompressed size of each part that is read: a sheet the form uses, the shared
+# strings, styles, workbook.xml (sheets the form does not use are never read).
+MAX_WORKBOOK_PART_BYTES = 32 * MiB
+MAX_WORKBOOK_READ_BYTES = 96 * MiB  # all the parts that are read, together
+# Rows with content in each sheet, counted from the header row; a value further
+# down (a stray keystroke at row 1,000,000) is refused naming its cell.
+MAX_HEADER_ROWS = 500  # 基本信息: one row per field (about 40)
+MAX_YEAR_ROWS = 100  # 培训总量: three years
+MAX_OCCUPATION_ROWS = 500  # 职业工种
+MAX_EXPERT_ROWS = 2_000  # 专家团队
+MAX_EVIDENCE_ROWS = 5_000  # 证明材料
+MAX_SHEET_COLUMNS = 200  # a value further right than this is refused naming its cell
+MAX_MERGED_RANGES = 10_000  # merged ranges in one sheet the form uses
+MAX_MERGED_CELLS = 200_000  # cells those ranges cover inside the used area, together
+MAX_CELL_CHARS = 10_000  # characters in one cell (Excel allows 32,767; no field needs more than a few hundred)
+
 # --- Word files (.docx: count, the form template, imported 申报书 and sections) ------
 
 # A .docx is a zip of XML parts: each part is read with a cap on its *uncompressed*

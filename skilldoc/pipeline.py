@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -197,6 +197,7 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
         evidence_problems=evidence_problems,
         limit=limit or SECTIONS[0].limit,
         standards=standards,
+        input_problems=warnings,  # workbook and template warnings: check reports all that build would
     )
     report.findings = project_mod.relocate_docx_problems(report.findings, loaded.sources)
     return Prepared(loaded, plan, rendered, report, warnings)
@@ -227,8 +228,11 @@ class BuildResult:
         for label, value in self.details.items():
             lines.append(f"  {label}：{value}")
         if self.report is not None:
-            n_err, n_warn = len(self.report.errors), len(self.report.warnings)
-            lines.append(f"  检查：{n_err} 个错误，{n_warn} 个警告（详见 skilldoc check）")
+            n_err = len(self.report.errors)
+            # the warnings printed above this summary, counted the same way (see build())
+            n_warn = sum(1 for p in self.warnings if p.severity is Severity.WARNING)
+            lines.append(f"  检查：{n_err} 个错误，{n_warn} 个警告（" + ("见上文；" if n_warn else "")
+                         + "详见 skilldoc check）")
         return "\n".join(lines)
 
 
@@ -236,13 +240,25 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
           duplex: bool = False, odd_items: bool = False, stamp: str | None = None, start: int = 1,
           progress: Progress = None) -> BuildResult:
     """Build 申报书.docx and 证明材料.pdf (and with ``pdf`` 申报书.pdf, 申报材料.pdf)."""
-    from .docx_form import write_docx
-    from .evidence.bundle import write_bundle
-
     directory = Path(directory)
     out_dir = Path(out_dir) if out_dir else directory / LAYOUT.output_dir
     if pdf:
         _require_soffice()  # before any work: the PDFs are the last step
+    created = not out_dir.exists()
+    try:
+        return _build(directory, out_dir, force, pdf, duplex, odd_items, stamp, start, progress)
+    except BaseException:
+        if created:  # a refused or failed build leaves no empty output folder behind
+            with suppress(OSError):
+                out_dir.rmdir()  # only if empty: never removes anything a run wrote
+        raise
+
+
+def _build(directory: Path, out_dir: Path, force: bool, pdf: bool, duplex: bool, odd_items: bool,
+           stamp: str | None, start: int, progress: Progress) -> BuildResult:
+    from .docx_form import write_docx
+    from .evidence.bundle import write_bundle
+
     with _workdir(out_dir) as workdir:
         prepared = prepare(directory, workdir, duplex=duplex, odd_items=odd_items, stamp=stamp, start=start)
         report, plan = prepared.report, prepared.plan
@@ -254,7 +270,9 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
                 "检查发现错误，未生成申报书（修改后重试，或加 --force 强制生成）",
                 report.errors,
             )
-        warnings = list(prepared.warnings)
+        # everything the report found that is not an error (workbook and template warnings are in
+        # it too), then what writing adds: the summary's count is the number printed
+        warnings = list(report.warnings)
         staged: dict[str, Path] = {}
 
         docx_path = workdir / LAYOUT.docx_name

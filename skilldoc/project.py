@@ -161,6 +161,10 @@ def init_project(directory: Path, year: int | None = None, *, docx: bool = False
 # --- locate -------------------------------------------------------------------------------
 
 
+# spreadsheets a clerk may have saved instead of 申报数据.xlsx (named in the message when it is missing)
+_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".fods", ".numbers", ".csv")
+
+
 def locate(directory: Path) -> Project:
     """The applicant folder at ``directory`` (nothing read yet); InputError without a workbook."""
     directory = Path(directory)
@@ -170,11 +174,20 @@ def locate(directory: Path) -> Project:
             f"请检查路径，或运行 skilldoc init {directory} 创建申报文件夹。", code="project.missing")])
     root = directory.resolve()
     workbook = root / form.LAYOUT.workbook
-    if not workbook.is_file():
-        others = sorted(p.name for p in root.glob("*.xls*") if not p.name.startswith("~$"))
+    if not workbook.exists():  # a FIFO or folder of that name: the workbook reader says what it is
+        # 申报数据 saved by LibreOffice or as Excel 97-2003 is read as it is (the reader warns)
+        stem = Path(form.LAYOUT.workbook).stem
+        saved_as = [root / f"{stem}{ext}" for ext in (".ods", ".xls") if (root / f"{stem}{ext}").is_file()]
+        if len(saved_as) == 1:
+            workbook = saved_as[0]
+    if not workbook.exists():
+        others = sorted(p.name for p in root.iterdir() if p.suffix.lower() in _SPREADSHEET_SUFFIXES
+                        and not p.name.startswith(("~$", ".~lock")))
         hint = f"请运行 skilldoc init {directory} 创建申报文件夹（会生成 {form.LAYOUT.workbook}）。"
         if others:
-            hint = f"文件夹里有 {'、'.join(others)}，请把申报数据工作簿命名为 {form.LAYOUT.workbook}（.xlsx 格式）；或" + hint
+            # never send the clerk to init here: that makes a blank workbook beside the filled one
+            hint = (f"文件夹里有 {'、'.join(others)}：如果这是填好的申报数据，请用 Excel、WPS 或 LibreOffice 打开它，"
+                    f"“文件 → 另存为”Excel 工作簿（.xlsx），文件名为 {form.LAYOUT.workbook}，保存在这个文件夹里。")
         raise InputError("找不到申报数据工作簿", [Problem(
             f"{form.LAYOUT.workbook} 不在申报文件夹 {directory} 中", Location(form.LAYOUT.workbook), hint,
             code="project.workbook")])
