@@ -28,6 +28,22 @@ def sample_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("skilldoc-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(_session_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests never read or fill a user's cache: one cache folder for the session (so the suite converts
+    each Office file once); in-process memos start empty in every test."""
+    from skilldoc.cache import CACHE_ENV, clear_memos
+
+    monkeypatch.setenv(CACHE_ENV, str(_session_cache_dir))
+    clear_memos()
+    return _session_cache_dir
+
+
+@pytest.fixture(scope="session")
 def soffice() -> str:
     """LibreOffice is a real part of the product: CI installs it, so its absence is a failure, not a skip."""
     from skilldoc.office import find_soffice
