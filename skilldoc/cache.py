@@ -176,7 +176,7 @@ class DiskCache:
             shutil.copyfile(source, partial)
             os.replace(partial, payload)
             self._write_sidecar(key, payload, meta)
-        except OSError:
+        except (OSError, ValueError, TypeError):  # unwritable folder, metadata JSON cannot hold
             return
         self.evict()
 
@@ -188,7 +188,7 @@ class DiskCache:
             partial.write_bytes(data)
             os.replace(partial, payload)
             self._write_sidecar(key, payload, meta)
-        except OSError:
+        except (OSError, ValueError, TypeError):  # unwritable folder, metadata JSON cannot hold
             return
         self.evict()
 

@@ -288,6 +288,8 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
             "证明材料": f"{bundle_result.evidence_pages} 页，目录 {bundle_result.toc_pages} 页"
                     + (f"，插入空白页 {bundle_result.blank_pages} 页" if bundle_result.blank_pages else ""),
         }
+        if bundle_result.fonts:
+            details["页码和目录字体"] = "、".join(bundle_result.fonts)
 
         if pdf:
             from .printready import build_print_pdfs
