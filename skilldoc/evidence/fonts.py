@@ -293,11 +293,13 @@ def _fc_list() -> list[Path]:
         best = min((_family_rank(f) for f in families.split(",")), default=len(PREFERRED_FAMILIES))
         rank[path] = min(rank.get(path, best), best)
 
-    def weighty(path: Path) -> bool:
-        name = path.name.lower()
-        return any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semi", "extra"))
+    return sorted(rank, key=lambda p: (rank[p], _weighty(p), str(p)))
 
-    return sorted(rank, key=lambda p: (rank[p], weighty(p), str(p)))
+
+def _weighty(path: Path) -> bool:
+    """A bold/light/… file of a family (by its name): regular weights are preferred."""
+    name = path.name.lower()
+    return any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semi", "extra"))
 
 
 def _fontconfig_stamps() -> list[str]:
@@ -836,7 +838,7 @@ def _installed_sources() -> tuple[FontSource, ...]:
     paths = [p for p in _known_paths() if p.is_file()]
     paths += [p for p in _fc_list() if p not in paths]
     found = [src for src in map(_probe, dict.fromkeys(paths)) if src is not None]
-    found.sort(key=lambda src: _family_rank(src.name))  # stable: known paths before fc-list otherwise
+    found.sort(key=lambda src: (_family_rank(src.name), _weighty(src.path)))  # stable: known paths first
     return tuple(found)
 
 
