@@ -87,7 +87,7 @@ def _read_workbook(path: Path, root: Path) -> tuple[Application, list[Problem]]:
     from .workbook import read_application
 
     try:
-        key = (file_key(path), str(Path(root).resolve()))
+        key = (file_key(path), str(path), str(root))  # as given too: the result records them
     except OSError:  # missing or unreadable: the reader says so
         return read_application(path, root)
     found = _WORKBOOK_MEMO.get(key)
