@@ -169,6 +169,11 @@ def _base_fonts_conf() -> Path | None:
     return None
 
 
+def _escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils.escape without its import of urllib.request: start-up time)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def fonts_conf_text(base: Path | None) -> str:
     """A fontconfig configuration: ``base`` (included first), then the Chinese substitutes.
 
@@ -177,20 +182,18 @@ def fonts_conf_text(base: Path | None) -> str:
     name is still used and otherwise the first installed substitute is.
     Names whose stand-in should be bold also get ``weight=bold``.
     """
-    from xml.sax.saxutils import escape  # only here: it imports urllib.request (start-up time)
-
     lines = ['<?xml version="1.0"?>',
              '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
              "<fontconfig>"]
     if base is not None:
-        lines.append(f'  <include ignore_missing="yes">{escape(str(base))}</include>')
+        lines.append(f'  <include ignore_missing="yes">{_escape(str(base))}</include>')
     for names, faces, bold in CJK_FONT_SUBSTITUTES:
-        accept = "".join(f"<family>{escape(face)}</family>" for face in faces)
+        accept = "".join(f"<family>{_escape(face)}</family>" for face in faces)
         for name in names:
-            lines.append(f'  <alias binding="same"><family>{escape(name)}</family>'
+            lines.append(f'  <alias binding="same"><family>{_escape(name)}</family>'
                          f"<accept>{accept}</accept></alias>")
             if bold:
-                lines.append(f'  <match target="pattern"><test name="family"><string>{escape(name)}</string>'
+                lines.append(f'  <match target="pattern"><test name="family"><string>{_escape(name)}</string>'
                              '</test><edit name="weight" mode="assign"><const>bold</const></edit></match>')
     lines.append("</fontconfig>")
     return "\n".join(lines) + "\n"

@@ -280,3 +280,35 @@ def test_build_is_byte_identical_with_a_cold_a_warm_and_a_deleted_cache(sample_d
     with zipfile.ZipFile(tmp_path / "warm" / LAYOUT.docx_name) as z:
         assert z.testzip() is None
     assert "WenQuanYi" in warm.details["页码和目录字体"] or "CJK" in warm.details["页码和目录字体"]
+
+
+def test_an_image_converted_once_is_reused_by_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    from skilldoc.evidence import images
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    calls: list[Path] = []
+    real = images.image_to_pdf
+
+    def counting(src: Path, target: Path):  # type: ignore[no-untyped-def]
+        calls.append(src)
+        return real(src, target)
+
+    monkeypatch.setattr(images, "image_to_pdf", counting)
+    photo = tmp_path / "证书.png"
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(photo)
+    items = [EvidenceItem("E01", "证书", "3.师资队伍", (photo,), None, 5)]
+
+    def run(n: int) -> bytes:
+        (bi,), _ = prepare_inputs(items, tmp_path / f"work{n}")
+        assert (tmp_path / f"work{n}") in bi.files[0].pdf.parents and bi.pages == 1
+        return bi.files[0].pdf.read_bytes()
+
+    first = run(1)
+    assert run(2) == first and len(calls) == 1
+    (entry,) = (tmp_path / "cache" / "images").rglob("*.pdf")
+    entry.write_bytes(b"%PDF-damaged")
+    assert run(3) == first and len(calls) == 2  # a damaged entry: converted again, same bytes
+    photo.write_bytes(photo.read_bytes())  # same content, new modification time: still reused
+    assert run(4) == first and len(calls) == 2

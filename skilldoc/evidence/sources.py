@@ -78,6 +78,19 @@ _CACHE_VERSION = "1"
 # Across runs (skilldoc.cache): Office files converted by LibreOffice, by content hash and converter;
 # within a process: what an unchanged PDF holds (pages, the password that opened it, attachments).
 _OFFICE_DISK = DiskCache("office", suffix=".pdf")
+_IMAGE_DISK = DiskCache("images", suffix=".pdf")
+# Bump when skilldoc/evidence/images.py changes the PDFs it makes.
+_IMAGE_CONVERTER_VERSION = "1"
+
+
+def _image_disk_key(key: str) -> str:
+    """The user-cache key of an image's PDF: its content hash, our converter's and Pillow's versions
+    (pypdf has already imported Pillow: reading its version costs nothing)."""
+    import PIL
+
+    return hashlib.sha256(f"{key}\0{_IMAGE_CONVERTER_VERSION}\0{PIL.__version__}".encode()).hexdigest()[:40]
+
+
 _PDF_MEMO: Memo[tuple[int, str | None, tuple[str, ...]]] = Memo("evidence PDFs", limits.MEMO_EVIDENCE_FILES)
 
 
@@ -492,7 +505,7 @@ class _Preparer:
 
     def _image(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
         key = _hash_file(path, "image")
-        cached = self.cache.get("image", key)
+        cached = self.cache.get("image", key) or self._image_from_disk(key)
         if cached is None:
             from .images import ImageProblem, image_to_pdf  # Pillow only when there is an image
 
@@ -507,10 +520,23 @@ class _Preparer:
                 return None, [ctx.problem(f"无法读取文件：{exc.strerror or exc}",
                                           "检查文件权限后重试", "evidence.unreadable")]
             self.cache.put("image", key, made.pages, made.warnings)
+            _IMAGE_DISK.put_file(_image_disk_key(key), target, {"pages": made.pages, "notes": list(made.warnings)})
             cached = (target, made.pages, list(made.warnings))
         pdf, pages, notes = cached
         problems = [ctx.problem(n, "请核对生成的页面", "evidence.image_note", Severity.WARNING) for n in notes]
         return SourceFile(path, pdf, pages, "image", None, ()), problems
+
+    def _image_from_disk(self, key: str) -> tuple[Path, int, list[str]] | None:
+        """An image's PDF made by an earlier run (user cache) put into the work folder; None: not there."""
+        target, _ = self.cache.paths("image", key)
+        meta = _IMAGE_DISK.copy_out(_image_disk_key(key), target)
+        if meta is None:
+            return None
+        pages, notes = meta.get("pages"), meta.get("notes")
+        if not isinstance(pages, int) or pages < 1 or not isinstance(notes, list):
+            return None
+        self.cache.put("image", key, pages, [str(n) for n in notes])
+        return target, pages, [str(n) for n in notes]
 
     # -- office --
 
