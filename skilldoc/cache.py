@@ -26,6 +26,7 @@ user's cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -169,26 +170,24 @@ class DiskCache:
 
     def put_file(self, key: str, source: Path, meta: dict[str, Any]) -> None:
         """Store a copy of ``source`` with ``meta`` (JSON-serialisable); then evict past the size bound."""
-        try:
-            payload, _ = self._paths(key)
-            payload.parent.mkdir(parents=True, exist_ok=True)
-            partial = payload.with_name(f".{payload.name}.{os.getpid()}.partial")
-            shutil.copyfile(source, partial)
-            os.replace(partial, payload)
-            self._write_sidecar(key, payload, meta)
-        except (OSError, ValueError, TypeError):  # unwritable folder, metadata JSON cannot hold
-            return
-        self.evict()
+        self._put(key, lambda partial: shutil.copyfile(source, partial), meta)
 
     def put_bytes(self, key: str, data: bytes, meta: dict[str, Any]) -> None:
+        self._put(key, lambda partial: partial.write_bytes(data), meta)
+
+    def _put(self, key: str, write: Callable[[Path], object], meta: dict[str, Any]) -> None:
+        partial: Path | None = None
         try:
             payload, _ = self._paths(key)
             payload.parent.mkdir(parents=True, exist_ok=True)
             partial = payload.with_name(f".{payload.name}.{os.getpid()}.partial")
-            partial.write_bytes(data)
+            write(partial)
             os.replace(partial, payload)
             self._write_sidecar(key, payload, meta)
         except (OSError, ValueError, TypeError):  # unwritable folder, metadata JSON cannot hold
+            if partial is not None:
+                with contextlib.suppress(OSError):
+                    partial.unlink(missing_ok=True)
             return
         self.evict()
 
