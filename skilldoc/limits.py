@@ -29,6 +29,8 @@ MEMO_HASH_MAX_BYTES = 4 * MiB
 # How many parsed workbooks / inspected evidence files a long-running process keeps.
 MEMO_WORKBOOKS = 4
 MEMO_EVIDENCE_FILES = 2048
+# Compiled section templates kept in-process (eight sections; an editor compiles each version it previews).
+MEMO_TEMPLATES = 64
 
 # --- files of any kind -------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from skilldoc import api, office, pipeline
+from skilldoc import api, office, pipeline, render
 from skilldoc.cache import CACHE_ENV, DiskCache, Memo, cache_root, clear_memos, file_key, hash_file
 from skilldoc.evidence import sources
 from skilldoc.evidence.sources import prepare_inputs
@@ -172,6 +172,15 @@ def test_checking_again_reuses_the_workbook_and_pdfs_and_sees_every_change(sampl
     second = api.check(sample_dir)
     assert workbooks.hits == 1 and pdfs.hits == pdf_misses and pdfs.misses == pdf_misses
     assert second == first
+
+    assert render._COMPILED._memo.hits == 8  # the eight sections' templates compiled once
+
+    # a section edited on disk: its new text is rendered and counted
+    section = sorted((sample_dir / "sections").glob("1-*.md"))[0]
+    section.write_text(section.read_text("utf-8") + "\n新增一段十个字的内容。\n", "utf-8")
+    third = api.check(sample_dir)
+    assert third.sections[0].counts.han == first.sections[0].counts.han + 10
+    assert [s.counts for s in third.sections[1:]] == [s.counts for s in first.sections[1:]]
 
     workbook = sample_dir / LAYOUT.workbook
     _set_org_name(workbook, "改过名字的技工学校")
