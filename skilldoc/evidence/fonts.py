@@ -6,8 +6,10 @@ on a viewer's substitute for a non-embedded CID font.
 
 * :func:`find_cjk_font` looks for a font with Chinese glyphs: ``$SKILLDOC_FONT``,
   then the usual Debian/Ubuntu, Fedora, Windows and macOS paths, then
-  ``fc-list :lang=zh``.  TrueType-outline (``glyf``) fonts are preferred;
-  CFF-outline fonts (Noto Sans CJK ``.ttc``/``.otf``) are supported too.
+  ``fc-list :lang=zh`` — always in the fixed order of :data:`PREFERRED_FAMILIES`
+  (WenQuanYi first, Droid Sans Fallback last), so the font chosen does not
+  depend on what else is installed.  CFF-outline fonts (Noto Sans CJK
+  ``.ttc``/``.otf``) are supported too.
 * :func:`embedded_font` subsets the font to the characters a caller needs and
   returns an :class:`EmbeddedFont` that encodes text (Identity-H, 2-byte codes
   equal to the subset's glyph ids), measures it, and builds the PDF font
@@ -19,8 +21,9 @@ Speed: discovery and TrueType subsets go through :mod:`.sfnt`, which reads
 only the table directory, names, character map and the needed glyphs of a
 font (≈ 1 ms for a subset of the 17 MB WenQuanYi collection, against ≈ 0.15 s
 with fontTools, which decompiles every glyph and glyph name); fontTools is
-imported only to subset a CFF-outline font.  ``fc-list`` runs only when no
-font is found on the known paths.
+imported only to subset a CFF-outline font, and such subsets are kept in the
+user cache (:mod:`skilldoc.cache`) by font file and characters.  ``fc-list``
+runs only when no font is found on the known paths; its listing is cached too.
 
 Everything is deterministic: fixed subsetter options, fixed ``head`` dates, a
 subset tag derived from the glyph set, fixed zlib level.
