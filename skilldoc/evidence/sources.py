@@ -79,16 +79,14 @@ _CACHE_VERSION = "1"
 # within a process: what an unchanged PDF holds (pages, the password that opened it, attachments).
 _OFFICE_DISK = DiskCache("office", suffix=".pdf")
 _IMAGE_DISK = DiskCache("images", suffix=".pdf")
-# Bump when skilldoc/evidence/images.py changes the PDFs it makes.
-_IMAGE_CONVERTER_VERSION = "1"
 
 
 def _image_disk_key(key: str) -> str:
-    """The user-cache key of an image's PDF: its content hash, our converter's and Pillow's versions
-    (pypdf has already imported Pillow: reading its version costs nothing)."""
-    import PIL
+    """The user-cache key of an image's PDF: its content hash and the converter's version (with
+    Pillow's: pypdf has already imported Pillow, so loading images.py here costs little)."""
+    from .images import converter_version
 
-    return hashlib.sha256(f"{key}\0{_IMAGE_CONVERTER_VERSION}\0{PIL.__version__}".encode()).hexdigest()[:40]
+    return hashlib.sha256(f"{key}\0{converter_version()}".encode()).hexdigest()[:40]
 
 
 _PDF_MEMO: Memo[tuple[int, str | None, tuple[str, ...]]] = Memo("evidence PDFs", limits.MEMO_EVIDENCE_FILES)
