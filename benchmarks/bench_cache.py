@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,13 +49,22 @@ print(" ".join(f"{t:.4f}" for t in times))
 """
 
 
-def run(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, str]:
+CPU: dict[str, list[float]] = {}
+
+
+def run(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,), label: str = "") -> tuple[float, str]:
+    """Wall seconds and stdout of ``cmd``; its CPU seconds (user + system, LibreOffice included: a
+    waited-for grandchild's time is added to its parent's) go to ``CPU[label]``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # cwd: not the repository (``-c`` puts the current folder first on sys.path)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in ok:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    if label:
+        CPU.setdefault(label, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return wall, proc.stdout
 
 
@@ -116,7 +126,7 @@ def main() -> None:
                     sides["python -c pass"] = ([py, "-c", "pass"], env_for(tree, warm_cache))
                     sides["python -c 'import pypdf'"] = ([py, "-c", "import pypdf"], env_for(tree, warm_cache))
                 for label, (cmd, env) in sides.items():
-                    wall, _ = run(cmd, env, ok=(0, 5))
+                    wall, _ = run(cmd, env, ok=(0, 5), label=label)
                     results.setdefault(label, []).append(wall)
                 shutil.rmtree(cold, ignore_errors=True)
 
@@ -125,24 +135,30 @@ def main() -> None:
 
         med = {label: statistics.median(values) for label, values in results.items()}
         print(f"{args.repeat} interleaved rounds; Python {sys.version.split()[0]}; load {os.getloadavg()[0]:.1f}")
+        cpu = {label: statistics.median(values) for label, values in CPU.items()}
         for label, values in results.items():
-            print(f"  {label:28} {fmt(values)}")
+            print(f"  {label:28} wall {fmt(values)}; CPU median {cpu[label]:.3f} s")
         print()
         print(f"check, warm / cold cache:        {med['check warm (now)']:.3f} / {med['check cold (now)']:.3f} s"
-              f" = {med['check warm (now)'] / med['check cold (now)']:.2f}×")
+              f" = {med['check warm (now)'] / med['check cold (now)']:.2f}× (CPU {cpu['check warm (now)']:.3f} / "
+              f"{cpu['check cold (now)']:.3f} s = {cpu['check warm (now)'] / cpu['check cold (now)']:.2f}×)")
         later = statistics.median(calls[1:])
         print(f"api.check in one process:        first {calls[0]:.3f} s, then median {later:.3f} s"
               f" = {later / calls[0]:.2f}× ({' '.join(f'{t:.3f}' for t in calls)})")
         fixed = med["bundle 1 file (now)"] - med["python -c pass"]
         floor = med["python -c 'import pypdf'"] - med["python -c pass"]
+        cfixed = cpu["bundle 1 file (now)"] - cpu["python -c pass"]
+        cfloor = cpu["python -c 'import pypdf'"] - cpu["python -c pass"]
         print(f"bundle, one file:                {med['bundle 1 file (now)']:.3f} s = "
               f"{med['bundle 1 file (now)'] / med['python -c pass']:.1f}× `python -c pass`; fixed cost "
-              f"{fixed:.3f} s, of which `import pypdf` {floor:.3f} s")
+              f"{fixed:.3f} s, of which `import pypdf` {floor:.3f} s (CPU: {cfixed:.3f} s, pypdf {cfloor:.3f} s)")
         if "base" in trees:
             print(f"against {args.baseline}:  check cold {med['check cold (base)']:.3f} s → warm "
                   f"{med['check warm (now)']:.3f} s = {med['check warm (now)'] / med['check cold (base)']:.2f}×; "
                   f"bundle {med['bundle 1 file (base)']:.3f} s → {med['bundle 1 file (now)']:.3f} s = "
-                  f"{med['bundle 1 file (now)'] / med['bundle 1 file (base)']:.2f}×")
+                  f"{med['bundle 1 file (now)'] / med['bundle 1 file (base)']:.2f}× (CPU: check "
+                  f"{cpu['check cold (base)']:.3f} → {cpu['check warm (now)']:.3f} s, bundle "
+                  f"{cpu['bundle 1 file (base)']:.3f} → {cpu['bundle 1 file (now)']:.3f} s)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
