@@ -183,53 +183,71 @@ class DiskCache:
             partial = payload.with_name(f".{payload.name}.{os.getpid()}.partial")
             write(partial)
             os.replace(partial, payload)
-            self._write_sidecar(key, payload, meta)
+            added = payload.stat().st_size + self._write_sidecar(key, payload, meta)
         except (OSError, ValueError, TypeError):  # unwritable folder, metadata JSON cannot hold
             if partial is not None:
                 with contextlib.suppress(OSError):
                     partial.unlink(missing_ok=True)
             return
-        self.evict()
+        self._grew(added)
 
-    def _write_sidecar(self, key: str, payload: Path, meta: dict[str, Any]) -> None:
+    def _write_sidecar(self, key: str, payload: Path, meta: dict[str, Any]) -> int:
+        """Write the entry's sidecar; its size."""
         _, sidecar = self._paths(key)
         record = {"size": payload.stat().st_size, "sha256": _sha256(payload), "meta": meta}
         partial = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.partial")
-        partial.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), "utf-8")
+        data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        partial.write_bytes(data)
         os.replace(partial, sidecar)
+        return len(data)
 
     def evict(self) -> None:
         """Remove the least recently used entries of every kind until the cache fits its size bound."""
-        root = self.root
-        entries: list[tuple[int, int, Path, Path | None]] = []  # (last use, size, sidecar, payload)
+        entries: list[tuple[int, str, int, list[Path]]] = []  # (last use, key, size, files: sidecar first)
         total = 0
         try:
-            for sidecar in root.glob("*/*/*.json"):
-                try:
-                    used = sidecar.stat().st_mtime_ns
-                    size = sidecar.stat().st_size
-                    payload = next((p for p in sidecar.parent.glob(f"{sidecar.stem}.*")
-                                    if p.suffix != ".json" and not p.name.startswith(".")), None)
-                    if payload is not None:
-                        size += payload.stat().st_size
-                except OSError:
-                    continue
-                total += size
-                entries.append((used, size, sidecar, payload))
+            for bucket in self.root.glob("*/*"):  # <kind>/<key[:2]>: each folder listed once
+                files: dict[str, list[Path]] = {}
+                for path in bucket.iterdir():
+                    if not path.name.startswith("."):
+                        files.setdefault(path.name.split(".")[0], []).append(path)
+                for key, group in files.items():
+                    group.sort(key=lambda p: p.suffix != ".json")
+                    try:
+                        stats = [p.stat() for p in group]
+                    except OSError:
+                        continue
+                    size = sum(st.st_size for st in stats)
+                    used = stats[0].st_mtime_ns if group[0].suffix == ".json" else 0  # orphans go first
+                    total += size
+                    entries.append((used, key, size, group))
         except OSError:
             return
+        _TOTALS[self.root] = total
         if total <= self.max_bytes:
             return
-        for _used, size, sidecar, payload in sorted(entries, key=lambda e: (e[0], str(e[2]))):
+        for _used, _key, size, group in sorted(entries, key=lambda e: e[:2]):
             try:
-                sidecar.unlink(missing_ok=True)  # the sidecar first: a payload without one is never used
-                if payload is not None:
-                    payload.unlink(missing_ok=True)
+                for path in group:  # the sidecar first: a payload without one is never used
+                    path.unlink(missing_ok=True)
             except OSError:
                 continue
             total -= size
             if total <= self.max_bytes:
                 break
+        _TOTALS[self.root] = total
+
+    def _grew(self, added: int) -> None:
+        """Count a new entry; list the folder (and evict) on the first write of a process and when the
+        running total passes the bound, not on every write."""
+        total = _TOTALS.get(self.root)
+        if total is None or total + added > self.max_bytes:
+            self.evict()
+        else:
+            _TOTALS[self.root] = total + added
+
+
+_TOTALS: dict[Path, int] = {}  # cache folder → its size as last listed plus what this process added since
 
 
 # --------------------------------------------------------------------------- in-process memo
