@@ -191,7 +191,7 @@ def test_checking_again_reuses_the_workbook_and_pdfs_and_sees_every_change(sampl
     e04 = next(sample_dir.glob(f"{LAYOUT.evidence_dir}/E04-*.pdf"))
     e05 = next(sample_dir.glob(f"{LAYOUT.evidence_dir}/E05-*.pdf"))
     pages_e05 = len(PdfReader(e05).pages)
-    items = [EvidenceItem("E04", "材料", "3.师资队伍", (e04,), None, 5)]
+    items = [EvidenceItem("E04", "材料", "3.师资队伍", (e04,), password=None, row=5)]
     (before,), _ = prepare_inputs(items, sample_dir / "work1")
     shutil.copyfile(e05, e04)
     (after,), _ = prepare_inputs(items, sample_dir / "work2")
@@ -225,7 +225,7 @@ def test_a_converted_office_file_is_reused_by_the_next_run(tmp_path: Path, monke
     root = tmp_path / "申报"
     (root / LAYOUT.evidence_dir).mkdir(parents=True)
     doc = _docx(root / LAYOUT.evidence_dir / "会议纪要.docx", "校企合作联席会议纪要")
-    items = [EvidenceItem("E26", "会议纪要", "3.师资队伍", (doc,), None, 5)]
+    items = [EvidenceItem("E26", "会议纪要", "3.师资队伍", (doc,), password=None, row=5)]
 
     def run(n: int) -> tuple[int, str]:
         (bi,), _ = prepare_inputs(items, tmp_path / f"work{n}")
@@ -260,7 +260,7 @@ def test_without_libreoffice_an_old_conversion_is_not_used(tmp_path: Path, monke
     root = tmp_path / "申报"
     (root / LAYOUT.evidence_dir).mkdir(parents=True)
     doc = _docx(root / LAYOUT.evidence_dir / "纪要.docx", "纪要")
-    items = [EvidenceItem("E01", "纪要", "3.师资队伍", (doc,), None, 5)]
+    items = [EvidenceItem("E01", "纪要", "3.师资队伍", (doc,), password=None, row=5)]
     prepare_inputs(items, tmp_path / "work1")
     monkeypatch.setattr(office, "find_soffice", lambda: None)
     from skilldoc.errors import ToolMissing
@@ -307,7 +307,7 @@ def test_an_image_converted_once_is_reused_by_the_next_run(tmp_path: Path, monke
     monkeypatch.setattr(images, "image_to_pdf", counting)
     photo = tmp_path / "证书.png"
     Image.new("RGB", (400, 300), (200, 30, 30)).save(photo)
-    items = [EvidenceItem("E01", "证书", "3.师资队伍", (photo,), None, 5)]
+    items = [EvidenceItem("E01", "证书", "3.师资队伍", (photo,), password=None, row=5)]
 
     def run(n: int) -> bytes:
         (bi,), _ = prepare_inputs(items, tmp_path / f"work{n}")
@@ -321,3 +321,43 @@ def test_an_image_converted_once_is_reused_by_the_next_run(tmp_path: Path, monke
     assert run(3) == first and len(calls) == 2  # a damaged entry: converted again, same bytes
     photo.write_bytes(photo.read_bytes())  # same content, new modification time: still reused
     assert run(4) == first and len(calls) == 2
+
+
+def test_pdf_facts_are_kept_across_runs_but_never_for_an_encrypted_file(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfWriter
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+
+    def pdf(name: str, pages: int) -> Path:
+        writer = PdfWriter()
+        for _ in range(pages):
+            writer.add_blank_page(595, 842)
+        path = tmp_path / name
+        with open(path, "wb") as fh:
+            writer.write(fh)
+        return path
+
+    plain = pdf("plain.pdf", 3)
+    locked = tmp_path / "locked.pdf"  # RC4-128, user password "openpassword" (tests/resources/README.md)
+    shutil.copyfile(Path(__file__).parent / "resources" / "src_enc_userpw.pdf", locked)
+    items = [EvidenceItem("E01", "a", "3.师资队伍", (plain,), password=None, row=5),
+             EvidenceItem("E02", "b", "3.师资队伍", (locked,), password="openpassword", row=6)]
+    first, _ = prepare_inputs(items, tmp_path / "work1")
+    entries = list((tmp_path / "cache" / "pdf-facts").rglob("*.json"))
+    assert len(entries) == 1  # the plain one only: nothing about an encrypted file (or its password)
+    assert "openpassword" not in entries[0].read_text("utf-8")
+
+    clear_memos()  # as in a new process
+    parsed: list[Path] = []
+    real = sources._read_pdf_facts
+
+    def counting(path: Path, password: str | None, *, strict: bool):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return real(path, password, strict=strict)
+
+    monkeypatch.setattr(sources, "_read_pdf_facts", counting)
+    again, _ = prepare_inputs(items, tmp_path / "work2")
+    assert [bi.pages for bi in again] == [bi.pages for bi in first] and again[0].pages == 3
+    assert parsed == [locked]  # the plain PDF was not parsed again
+    assert again[1].files[0].password == "openpassword"

@@ -36,7 +36,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +87,37 @@ def _image_disk_key(key: str) -> str:
     from .images import converter_version
 
     return hashlib.sha256(f"{key}\0{converter_version()}".encode()).hexdigest()[:40]
+
+
+# What an unencrypted, undamaged PDF was found to hold, across runs (by content hash and pypdf's
+# version): a second `skilldoc check` does not parse the evidence PDFs again.
+_PDF_FACTS_DISK = DiskCache("pdf-facts", suffix=".bin")
+
+
+def _pdf_facts_key(identity: tuple[Hashable, ...]) -> str | None:
+    digest = identity[-1]  # file_key's content hash ("" for a file too large to hash each time)
+    if not isinstance(digest, str) or not digest:
+        return None
+    from pypdf import __version__ as pypdf_version
+
+    return hashlib.sha256(f"{digest}\0pdf-facts {_CACHE_VERSION} pypdf {pypdf_version}".encode()).hexdigest()[:40]
+
+
+def _pdf_facts_from_disk(identity: tuple[Hashable, ...]) -> tuple[int, str | None, tuple[str, ...]] | None:
+    key = _pdf_facts_key(identity)
+    found = _PDF_FACTS_DISK.get_bytes(key) if key is not None else None
+    if found is None:
+        return None
+    pages, attachments = found[1].get("pages"), found[1].get("attachments")
+    if not isinstance(pages, int) or pages < 1 or not isinstance(attachments, list):
+        return None
+    return pages, None, tuple(str(a) for a in attachments)
+
+
+def _pdf_facts_to_disk(identity: tuple[Hashable, ...], pages: int, attachments: Sequence[str]) -> None:
+    key = _pdf_facts_key(identity)
+    if key is not None:
+        _PDF_FACTS_DISK.put_bytes(key, b"", {"pages": pages, "attachments": list(attachments)})
 
 
 _PDF_MEMO: Memo[tuple[int, str | None, tuple[str, ...]]] = Memo("evidence PDFs", limits.MEMO_EVIDENCE_FILES)
@@ -410,15 +441,21 @@ class _Preparer:
                            "用 PDF 阅读器打开确认；请重新获取或重新导出该 PDF", "evidence.not_pdf")
 
     def _pdf(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
-        # A long-running caller (the workbench, repeated api.check) reuses what an unchanged,
-        # undamaged PDF was found to hold; the reader is only kept when a caller takes it.
-        memo_key: tuple[object, ...] | None = None
+        # What an unchanged, undamaged PDF was found to hold is reused: in-process (the workbench,
+        # repeated api.check) and, for an unencrypted one, across runs.  Not when the caller takes
+        # the validated reader to copy the pages right away (skilldoc bundle).
+        identity: tuple[Hashable, ...] | None = None
         if not self.keep_readers:
             try:
-                memo_key = (file_key(path), ctx.password)
+                identity = file_key(path)
             except OSError:
-                memo_key = None
-            known = _PDF_MEMO.get(memo_key) if memo_key is not None else None
+                identity = None
+        if identity is not None:
+            known = _PDF_MEMO.get((identity, ctx.password))
+            if known is None and ctx.password is None:
+                known = _pdf_facts_from_disk(identity)
+                if known is not None:
+                    _PDF_MEMO.put((identity, ctx.password), known)
             if known is not None:
                 pages, used, attachments = known
                 return SourceFile(path, path, pages, "pdf", used, ()), self._pdf_notes(ctx, attachments)
@@ -445,8 +482,10 @@ class _Preparer:
         if not repaired:
             if self.keep_readers:
                 self._reader = facts.reader
-            elif memo_key is not None:
-                _PDF_MEMO.put(memo_key, (facts.pages, facts.password, facts.attachments))
+            elif identity is not None:
+                _PDF_MEMO.put((identity, ctx.password), (facts.pages, facts.password, facts.attachments))
+                if facts.password is None:  # never an encrypted file's facts (nor its password) on disk
+                    _pdf_facts_to_disk(identity, facts.pages, facts.attachments)
             return SourceFile(path, path, facts.pages, "pdf", facts.password, ()), problems
         try:
             copy = self._repaired_copy(path, facts.reader)
