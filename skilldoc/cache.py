@@ -56,13 +56,19 @@ def cache_root() -> Path:
     explicit = os.environ.get(CACHE_ENV, "").strip()
     if explicit:
         return Path(explicit)
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home folder (a service account): a per-user folder in the temp folder
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / f"skilldoc-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"
     if sys.platform.startswith("win"):
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
         return Path(base) / "skilldoc" / "Cache"
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "skilldoc"
+        return home / "Library" / "Caches" / "skilldoc"
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache"
     return base_dir / "skilldoc"
 
 
