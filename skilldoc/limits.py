@@ -18,6 +18,20 @@ from pathlib import Path
 
 MiB = 1024 * 1024
 
+# --- caches (cache.py) -------------------------------------------------------------
+
+# The on-disk cache (converted Office evidence, font subsets) is trimmed, least recently used
+# first, to this size after every write.
+CACHE_MAX_BYTES = 500 * MiB
+# In-process reuse: files up to this size are also hashed to tell an edit that keeps the size and
+# modification time (a workbook is ~20-100 KB: hashing costs well under a millisecond).
+MEMO_HASH_MAX_BYTES = 4 * MiB
+# How many parsed workbooks / inspected evidence files a long-running process keeps.
+MEMO_WORKBOOKS = 4
+MEMO_EVIDENCE_FILES = 2048
+# Compiled section templates kept in-process (eight sections; an editor compiles each version it previews).
+MEMO_TEMPLATES = 64
+
 # --- files of any kind -------------------------------------------------------------
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import limits
 from . import project as project_mod
+from .cache import Memo
 from .errors import (
     ChecksFailed,
     EvidenceError,
@@ -38,6 +40,9 @@ if TYPE_CHECKING:  # imported where used: a check needs neither jinja2 nor the P
     from .checks.engine import CheckReport
     from .evidence.bundle import BundlePlan, Progress
     from .render import RenderedSection
+
+
+_WORKBOOK_MEMO: Memo[tuple[Application, list[Problem]]] = Memo("workbooks", limits.MEMO_WORKBOOKS)
 
 
 @dataclass
@@ -75,14 +80,30 @@ class _Inputs:
         return self.app is None or any(p.severity is Severity.ERROR for p in self.problems)
 
 
-def _read_inputs(directory: Path) -> _Inputs:
+def _read_workbook(path: Path, root: Path) -> tuple[Application, list[Problem]]:
+    """:func:`skilldoc.workbook.read_application`, reused while the workbook's content is unchanged
+    (:func:`skilldoc.cache.file_key`: a long-running caller checks again and again)."""
+    from .cache import file_key
     from .workbook import read_application
 
+    try:
+        key = (file_key(path), str(path), str(root))  # as given too: the result records them
+    except OSError:  # missing or unreadable: the reader says so
+        return read_application(path, root)
+    found = _WORKBOOK_MEMO.get(key)
+    if found is None:
+        found = read_application(path, root)  # an InputError (cannot be opened) is never kept
+        _WORKBOOK_MEMO.put(key, found)
+    app, problems = found
+    return app, list(problems)
+
+
+def _read_inputs(directory: Path) -> _Inputs:
     proj = project_mod.locate(directory)
     problems: list[Problem] = []
     app: Application | None = None
     try:
-        app, wb_problems = read_application(proj.workbook, proj.root)
+        app, wb_problems = _read_workbook(proj.workbook, proj.root)
         problems.extend(wb_problems)
     except InputError as exc:
         problems.extend(exc.problems)
@@ -287,6 +308,8 @@ def _build(directory: Path, out_dir: Path, force: bool, pdf: bool, duplex: bool,
             "证明材料": f"{bundle_result.evidence_pages} 页，目录 {bundle_result.toc_pages} 页"
                     + (f"，插入空白页 {bundle_result.blank_pages} 页" if bundle_result.blank_pages else ""),
         }
+        if bundle_result.fonts:
+            details["页码和目录字体"] = "、".join(bundle_result.fonts)
 
         if pdf:
             from .printready import build_print_pdfs
