@@ -25,8 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .evidence.bundle import BundleResult, Progress
     from .pipeline import BuildResult
     from .project import InitResult
+    from .review.rubric import RubricOutlook
+    from .review.run import ReviewResult
 
-__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "count", "init"]
+__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "count", "init", "review",
+           "rubric_outlook"]
 
 
 def __getattr__(name: str) -> Any:
@@ -55,6 +58,38 @@ def check(directory: str | Path, *, limit: int | None = None,
     from .pipeline import check as _check
 
     return _check(Path(directory), limit=limit, standards=standards)
+
+
+def rubric_outlook(directory: str | Path, rubric: str | Path, *, variant: str | None = None) -> RubricOutlook:
+    """The applicant's view of a scoring rubric (``skilldoc check --rubric``).
+
+    The points the workbook's figures earn on the automatic items, the ranges of the
+    others, and the 佐证材料 the rubric asks for that the evidence sheet seems to lack.
+    """
+    from .pipeline import load
+    from .review.rubric import load_rubric, outlook
+
+    loaded_rubric = load_rubric(rubric, variant)
+    return outlook(loaded_rubric, load(Path(directory)).app)
+
+
+def review(inputs: Sequence[str | Path], out_dir: str | Path, *,
+           standards: Sequence[str | Path] = ("national",), limit: int | None = None,
+           rubric: str | Path | None = None, variant: str | None = None, score_sheets: int = 0,
+           scores: Sequence[str | Path] = (), quota: int | None = None,
+           report_template: str | Path | None = None) -> ReviewResult:
+    """Review many applications (``skilldoc review``): 审核汇总表.xlsx, score sheets, ranking, 推荐报告.
+
+    ``inputs``: applicant folders, 申报书.docx files, or folders holding several of either.
+    One unreadable application never stops the others: it gets its row with the reason.
+    """
+    from .review.run import ReviewOptions
+    from .review.run import review as _review
+
+    options = ReviewOptions(standards=standards, limit=limit, rubric=rubric, variant=variant,
+                            score_sheets=score_sheets, scores=[Path(p) for p in scores], quota=quota,
+                            report_template=Path(report_template) if report_template else None)
+    return _review([Path(p) for p in inputs], Path(out_dir), options)
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,

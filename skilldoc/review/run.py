@@ -97,7 +97,7 @@ def review(inputs: Sequence[Path], out_dir: Path, options: ReviewOptions) -> Rev
                                                   hint="加 --rubric gaojineng-jidi（或一个 .toml 文件）",
                                                   code="review.rubric")])
     template = load_template(options.report_template) if options.quota else None
-    filled = [read_score_sheet(Path(p)) for p in options.scores] if options.scores else []
+    filled = [read_score_sheet(p) for p in score_files(options.scores)]
     _check_sheets(filled, rubric)
 
     out_resolved = out_dir.resolve()
@@ -137,6 +137,19 @@ def review(inputs: Sequence[Path], out_dir: Path, options: ReviewOptions) -> Rev
                      when=when)
         outputs["推荐报告"] = report
     return result
+
+
+def score_files(paths: Sequence[Path]) -> list[Path]:
+    """The score sheets among ``paths``: files as given, folders expanded to their .xlsx files by name."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files += sorted((f for f in p.iterdir() if f.suffix.lower() == ".xlsx"
+                             and not f.name.startswith((".", "~$"))), key=lambda f: f.name)
+        else:
+            files.append(p)
+    return files
 
 
 # --- 审核汇总表 -------------------------------------------------------------------------------
