@@ -1,0 +1,328 @@
+"""``skilldoc review`` end to end: applications made here, score sheets filled as experts would, the quota.
+
+The applications (built once per module from the bundled sample): four that meet every
+threshold (different names and figures), one that fails a threshold, one over the word
+limit, a corrupt .docx and a folder that is not an application.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from skilldoc.cli import cli
+from skilldoc.errors import InputError
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data_samples" / "demo"
+RUBRIC = "gaojineng-jidi"
+
+# folder → (申报单位名称, changes to the workbook)
+APPLICATIONS = {
+    "01-示范": ("浙江省示范市高级技工学校（虚构）", {}),
+    "02-乙市": ("乙市技师学院（虚构）", {"floor_area": 1500}),
+    "03-丙市": ("丙市公共实训中心（虚构）", {"category": "公共实训中心", "floor_area": 800}),
+    "04-丁市": ("丁市高级技工学校（虚构）", {}),
+    "05-未达标": ("戊市职业技能培训中心（虚构）", {"trained_2021": 1500}),
+    "06-超字数": ("己市技工学校（虚构）", {"long_section": True}),
+}
+ELIGIBLE = ["01-示范", "02-乙市", "03-丙市", "04-丁市"]
+_HEADER_LABELS = {"org_name": "申报单位名称", "category": "单位类别", "floor_area": "教学与实训场所建筑面积（平方米）"}
+
+
+def _make_application(target: Path, name: str, changes: dict[str, object]) -> None:
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("output"))
+    wb_path = target / "申报数据.xlsx"
+    wb = load_workbook(wb_path)
+    values = {"org_name": name, **changes}
+    ws = wb["基本信息"]
+    for row in ws.iter_rows(min_row=2):
+        for key, label in _HEADER_LABELS.items():
+            if row[1].value == label and key in values:
+                row[2].value = values[key]
+    for row in wb["证明材料"].iter_rows(min_row=2):  # the one Word evidence file: a PDF (no LibreOffice needed)
+        if row[2].value and str(row[2].value).endswith(".docx"):
+            pdf = target / "证明材料" / "E26-校企合作联席会议纪要.pdf"
+            shutil.copy(target / "证明材料" / "E24-校企合作协议.pdf", pdf)
+            (target / str(row[2].value)).unlink()
+            row[2].value = "证明材料/" + pdf.name
+    if "trained_2021" in values:
+        for row in wb["培训总量"].iter_rows(min_row=2):
+            if row[0].value == 2021:
+                row[1].value = values["trained_2021"]
+    wb.save(wb_path)
+    if values.get("long_section"):
+        section = target / "sections" / "1-申报背景.md"
+        section.write_text(section.read_text(encoding="utf-8") + "\n\n" + "技能人才培养" * 200 + "\n",
+                           encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("review") / "收到的申报"
+    root.mkdir()
+    for folder, (name, changes) in APPLICATIONS.items():
+        _make_application(root / folder, name, changes)
+    (root / "07-损坏.docx").write_bytes(b"PK\x03\x04 this is not a complete zip")
+    (root / "08-不是申报").mkdir()
+    (root / "08-不是申报" / "说明.txt").write_text("没有工作簿", encoding="utf-8")
+    (root / "附言.txt").write_text("这不是申报，应被跳过", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def reviewed(inbox: Path) -> tuple[Path, str]:
+    out = inbox.parent / "审核结果"
+    result = CliRunner().invoke(cli, ["review", str(inbox), "-o", str(out), "--rubric", RUBRIC,
+                                      "--score-sheets", "3"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def _rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    wb = load_workbook(path)
+    try:
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def test_summary_workbook_has_a_row_per_application(reviewed: tuple[Path, str]) -> None:
+    out, output = reviewed
+    assert "附言.txt" in output  # skipped files are named
+    rows = _rows(out / "审核汇总表.xlsx", "审核汇总")
+    header = rows[0]
+    body = [r for r in rows[1:] if r[0] and str(r[0]).startswith("A")]
+    assert len(body) == 8  # six folders, the corrupt .docx, the folder without a workbook
+    col = {title: i for i, title in enumerate(header)}
+    by_source = {r[col["来源"]]: r for r in body}
+    for folder in ELIGIBLE:
+        row = by_source[folder]
+        assert row[col["申报单位名称"]] == APPLICATIONS[folder][0]
+        assert row[col["结果"]] == "全部达标"
+        assert row[col["错误"]] == 0
+        assert row[col["证明材料（页）"]] > 0
+    assert by_source["01-示范"][col["培训数量（人次）"]] == 2350
+    assert by_source["01-示范"][col["高级工及以上占比（%）"]] == 26
+    assert by_source["01-示范"][col["设备总值（万元）"]] == 2860
+    assert "数控车工 4" in by_source["01-示范"][col["各职业专家（名）"]]
+    failing = by_source["05-未达标"]
+    assert failing[col["结果"]] == "未达标 1 项"
+    threshold_col = next(i for t, i in col.items() if t and "年培训规模" in str(t))
+    assert failing[threshold_col] == "未达标"
+    assert "1500" in failing[col["说明"]]
+    long_row = by_source["06-超字数"]
+    assert long_row[col["1.申报背景（字）"]] > 3000
+    assert "超出" in long_row[col["说明"]]
+    broken = by_source["07-损坏.docx"]
+    assert broken[col["结果"]] == "无法读取" and broken[col["说明"]]
+    assert "申报数据.xlsx" in by_source["08-不是申报"][col["说明"]]
+
+
+def test_summary_workbook_layout(reviewed: tuple[Path, str]) -> None:
+    out, _ = reviewed
+    wb = load_workbook(out / "审核汇总表.xlsx")
+    ws = wb["审核汇总"]
+    assert ws.freeze_panes == "D2"
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert len(rules) >= 10
+    assert ws.column_dimensions["C"].width >= 20  # 申报单位名称 fits
+    names = wb.sheetnames
+    assert len(names) == 1 + 8  # one sheet per application with its full report
+    report_sheet = wb[names[1]]
+    text = "\n".join(str(c.value) for c in report_sheet["A"] if c.value)
+    assert "skilldoc 检查报告" in text and "遴选参考标准" in text
+    wb.close()
+
+
+def test_same_inputs_same_bytes(reviewed: tuple[Path, str], inbox: Path) -> None:
+    out, _ = reviewed
+    again = inbox.parent / "再审核"
+    result = CliRunner().invoke(cli, ["review", str(inbox), "-o", str(again), "--rubric", RUBRIC,
+                                      "--score-sheets", "3"])
+    assert result.exit_code == 0, result.output
+    for name in ("审核汇总表.xlsx", "评分表-专家01.xlsx", "评分表-专家03.xlsx"):
+        assert hashlib.sha256((out / name).read_bytes()).digest() == \
+            hashlib.sha256((again / name).read_bytes()).digest(), name
+
+
+def test_score_sheets_ready_to_hand_out(reviewed: tuple[Path, str]) -> None:
+    out, _ = reviewed
+    wb = load_workbook(out / "评分表-专家01.xlsx")
+    ws = wb["评分"]
+    assert ws.protection.sheet
+    ids = [ws.cell(row=4, column=c).value for c in range(4, 4 + 13)]
+    assert ids[0] == "org-structure" and "results-volume" in ids
+    rows = {ws.cell(row=r, column=2).value: r for r in range(6, ws.max_row + 1) if ws.cell(row=r, column=1).value}
+    assert set(rows) == set(APPLICATIONS)  # the unreadable ones are not scored
+    volume_col = 4 + ids.index("results-volume")
+    area_col = 4 + ids.index("facility-area")
+    r = rows["01-示范"]
+    fixed = ws.cell(row=r, column=volume_col)
+    assert fixed.value == 10 and fixed.protection.locked  # 2350 > 2000 人: 10 分, filled in and locked
+    manual = ws.cell(row=r, column=4)
+    assert manual.value is None and not manual.protection.locked
+    ranged = ws.cell(row=rows["02-乙市"], column=area_col)  # 1500 m² ≥ 1000: 12–14, left to the experts
+    assert ranged.value is None and not ranged.protection.locked
+    validations = {(str(dv.formula1), str(dv.formula2)): dv for dv in ws.data_validations.dataValidation}
+    assert ("12", "14") in validations and ranged.coordinate in validations[("12", "14")].sqref
+    assert ("0", "4") in validations and manual.coordinate in validations[("0", "4")].sqref
+    assert "评审细则" in wb.sheetnames
+    wb.close()
+
+
+# scores of the three experts for the manual items, per application (before the range check)
+BASE = {"01-示范": 0.7, "02-乙市": 0.8, "03-丙市": 0.9, "04-丁市": 0.5, "05-未达标": 1.0, "06-超字数": 1.0}
+
+
+def _fill(sheet: Path, expert: str, *, out_of_range: bool = False, missing: bool = False) -> None:
+    wb = load_workbook(sheet)
+    ws = wb["评分"]
+    ws["B2"] = expert
+    points = {c: ws.cell(row=5, column=c).value for c in range(4, 17)}
+    validations = ws.data_validations.dataValidation
+    for r in range(6, ws.max_row + 1):
+        source = ws.cell(row=r, column=2).value
+        if not source:
+            continue
+        for c in range(4, 17):
+            cell = ws.cell(row=r, column=c)
+            if cell.protection.locked:
+                continue
+            dv = next(dv for dv in validations if cell.coordinate in dv.sqref)
+            low, high = int(dv.formula1), int(dv.formula2)
+            cell.value = max(low, min(high, round(points[c] * BASE[source])))
+        ws.cell(row=r, column=18, value=f"{expert}的评语")
+    first = next(r for r in range(6, ws.max_row + 1) if ws.cell(row=r, column=2).value == "04-丁市")
+    if out_of_range:
+        ws.cell(row=first, column=4, value=9)  # 组织架构 is out of 4
+    if missing:
+        ws.cell(row=first, column=5).value = None
+    wb.save(sheet)
+    wb.close()
+
+
+@pytest.fixture(scope="module")
+def ranked(reviewed: tuple[Path, str], inbox: Path) -> tuple[Path, str]:
+    out, _ = reviewed
+    filled = inbox.parent / "回收的评分表"
+    filled.mkdir()
+    for n, (expert, kw) in enumerate((("张专家", {"out_of_range": True}), ("李专家", {"missing": True}),
+                                      ("王专家", {})), start=1):
+        target = filled / f"评分表-专家{n:02d}.xlsx"
+        shutil.copy(out / f"评分表-专家{n:02d}.xlsx", target)
+        _fill(target, expert, **kw)
+    final = inbox.parent / "推荐"
+    result = CliRunner().invoke(cli, ["review", str(inbox), "-o", str(final), "--rubric", RUBRIC,
+                                      "--scores", str(filled), "--quota", "3"])
+    assert result.exit_code == 0, result.output
+    return final, result.output
+
+
+def test_scores_collected_with_flags(ranked: tuple[Path, str]) -> None:
+    final, output = ranked
+    assert "3 位专家" in output
+    flags = _rows(final / "评分汇总表.xlsx", "评分标记")
+    kinds = {(r[1], r[3], r[4]) for r in flags[1:]}
+    assert ("丁市高级技工学校（虚构）", "张专家", "超出范围") in kinds
+    assert ("丁市高级技工学校（虚构）", "李专家", "缺少评分") in kinds
+    rows = _rows(final / "评分汇总表.xlsx", "评分汇总")
+    header = rows[0]
+    body = [r for r in rows[1:] if r[1] and str(r[1]).startswith("A")]
+    total = header.index("总分")
+    names = [r[2] for r in body]
+    assert names == ["戊市职业技能培训中心（虚构）", "己市技工学校（虚构）", "丙市公共实训中心（虚构）",
+                     "乙市技师学院（虚构）", "浙江省示范市高级技工学校（虚构）", "丁市高级技工学校（虚构）"]
+    assert [r[total] for r in body] == sorted((r[total] for r in body), reverse=True)
+
+
+def test_quota_recommends_exactly_the_top_three_eligible(ranked: tuple[Path, str]) -> None:
+    final, output = ranked
+    rows = _rows(final / "推荐汇总表.xlsx", "推荐汇总")
+    header = rows[0]
+    body = [r for r in rows[1:] if r[1] and str(r[1]).startswith("A")]
+    verdict, name, reason = header.index("推荐"), header.index("申报单位名称"), header.index("理由")
+    chosen = [r[name] for r in body if r[verdict] == "推荐"]
+    assert chosen == ["丙市公共实训中心（虚构）", "乙市技师学院（虚构）", "浙江省示范市高级技工学校（虚构）"]
+    by_name = {r[name]: r for r in body}
+    assert "超出推荐名额" in by_name["丁市高级技工学校（虚构）"][reason]
+    assert "未达标" in by_name["戊市职业技能培训中心（虚构）"][reason]  # scored highest, yet not eligible
+    assert "字数超过上限" in by_name["己市技工学校（虚构）"][reason]
+    assert any("无法审核" in str(r[reason]) for r in body)
+
+
+def test_recommendation_report_docx(ranked: tuple[Path, str]) -> None:
+    import docx
+
+    final, _ = ranked
+    document = docx.Document(str(final / "推荐报告.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "推荐报告" in text
+    assert "（一）丙市公共实训中心（虚构）" in text and "（三）浙江省示范市高级技工学校（虚构）" in text
+    assert "建议推荐，排序第1" in text  # the paragraph from the Jinja template
+    assert "戊市职业技能培训中心（虚构）：未达标" in text
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"申报书正文", "申报书标题1", "申报书标题2"} <= styles  # the 申报书's typography
+    table = document.tables[0]
+    assert table.rows[1].cells[1].text == "丙市公共实训中心（虚构）"
+
+
+def test_custom_paragraph_template_and_its_errors(reviewed: tuple[Path, str], inbox: Path, tmp_path: Path) -> None:
+    good = tmp_path / "理由.j2"
+    good.write_text("{{ 单位名称 }}：培训 {{ 培训数量 }} 人次 <好> & {{ '{{' }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["review", str(inbox / "01-示范"), "-o", str(out), "--quota", "1", "--report-template"]
+    result = CliRunner().invoke(cli, [*args, str(good)])
+    assert result.exit_code == 0, result.output
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(out / "推荐报告.docx")).paragraphs)
+    assert "浙江省示范市高级技工学校（虚构）：培训 2350 人次 <好> & {{" in text
+    bad = tmp_path / "坏.j2"
+    bad.write_text("第一行\n{{ 单位名称 }\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [*args, str(bad)])
+    assert result.exit_code == InputError.exit_code
+    assert "坏.j2 第 2 行" in result.output
+    misspelt = tmp_path / "错名.j2"
+    misspelt.write_text("{{ 单位名 }}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, [*args, str(misspelt)])
+    assert result.exit_code == InputError.exit_code and "单位名" in result.output
+
+
+def test_usage_errors(inbox: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["review", str(inbox), "-o", str(tmp_path), "--score-sheets", "2"])
+    assert result.exit_code == 2 and "--rubric" in result.output
+    result = runner.invoke(cli, ["review", str(inbox / "01-示范"), "-o", str(tmp_path), "--rubric", RUBRIC,
+                                 "--variant", "空中基地"])
+    assert result.exit_code == InputError.exit_code and "线上平台" in result.output
+
+
+def test_a_score_sheet_that_is_not_one(inbox: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "评分表.xlsx"
+    fake.write_bytes(b"not a workbook")
+    result = CliRunner().invoke(cli, ["review", str(inbox / "01-示范"), "-o", str(tmp_path / "o"),
+                                      "--rubric", RUBRIC, "--scores", str(fake)])
+    assert result.exit_code == InputError.exit_code
+    assert "评分表.xlsx" in result.output and "不是有效的 Excel 工作簿" in result.output
+    assert not (tmp_path / "o" / "审核汇总表.xlsx").exists()  # options are checked before any work
+
+
+@pytest.mark.slow
+def test_outputs_open_in_libreoffice(ranked: tuple[Path, str], reviewed: tuple[Path, str], tmp_path: Path,
+                                     soffice: str) -> None:
+    from skilldoc.office import convert_many
+
+    final, _ = ranked
+    out, _ = reviewed
+    files = [out / "审核汇总表.xlsx", out / "评分表-专家01.xlsx", final / "评分汇总表.xlsx",
+             final / "推荐汇总表.xlsx", final / "推荐报告.docx"]
+    results = convert_many([(f, None) for f in files], tmp_path)
+    for f in files:
+        pdf = results[f]
+        assert isinstance(pdf, Path) and pdf.stat().st_size > 1000, (f, pdf)
