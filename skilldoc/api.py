@@ -18,18 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ChecksFailed, InputError, Location, OutputError, Problem
+from .form import SECTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .checks.engine import CheckReport
     from .checks.wordcount import Counts
     from .evidence.bundle import BundleResult, Progress
+    from .importer import ImportResult
     from .pipeline import BuildResult
     from .project import InitResult
     from .review.rubric import RubricOutlook
     from .review.run import ReviewResult
 
-__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "count", "init", "review",
-           "rubric_outlook"]
+__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "check_docx", "count", "import_docx",
+           "init", "review", "rubric_outlook"]
 
 
 def __getattr__(name: str) -> Any:
@@ -42,11 +44,24 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def init(directory: str | Path, *, year: int | None = None) -> InitResult:
-    """Create an applicant folder (workbook, eight section templates, evidence folder)."""
+def init(directory: str | Path, *, year: int | None = None, docx: bool = False) -> InitResult:
+    """Create an applicant folder (workbook, eight section templates, evidence folder).
+
+    ``docx``: the section templates are Word documents (``sections/N-名称.docx``).
+    """
     from .project import init_project
 
-    return init_project(Path(directory), year)
+    return init_project(Path(directory), year, docx=docx)
+
+
+def import_docx(source: str | Path, directory: str | Path, *, md: bool = False) -> ImportResult:
+    """Create an applicant folder from a 申报书.docx filled in by hand (``skilldoc import``).
+
+    ``directory`` must not exist or be empty; ``md``: sections as .md instead of .docx.
+    """
+    from .importer import import_form
+
+    return import_form(Path(source), Path(directory), md=md)
 
 
 def check(directory: str | Path, *, limit: int | None = None,
@@ -60,17 +75,42 @@ def check(directory: str | Path, *, limit: int | None = None,
     return _check(Path(directory), limit=limit, standards=standards)
 
 
+def check_docx(path: str | Path, *, limit: int | None = None,
+               standards: Sequence[str | Path] = ("national",)) -> CheckReport:
+    """Check a 申报书.docx that skilldoc may not have made: the same report as :func:`check`.
+
+    Reads the form with :func:`skilldoc.word.read_form` (header table, 培训总量, occupations,
+    the eight sections) and runs every check that does not need the workbook's expert and
+    evidence sheets.  A literal （见证明材料第…页） counts as a citation.  Raises InputError
+    when the file is not a readable Word document or not the form.
+    """
+    from .checks.engine import run_checks
+    from .word import read_form, rendered_sections
+
+    document = read_form(Path(path))
+    reading = [p for p in document.problems if p.code != "import.label_missing"]
+    return run_checks(document.app, rendered_sections(document), evidence_problems=reading,
+                      limit=limit or SECTIONS[0].limit, standards=standards)
+
+
 def rubric_outlook(directory: str | Path, rubric: str | Path, *, variant: str | None = None) -> RubricOutlook:
     """The applicant's view of a scoring rubric (``skilldoc check --rubric``).
 
     The points the workbook's figures earn on the automatic items, the ranges of the
     others, and the 佐证材料 the rubric asks for that the evidence sheet seems to lack.
+    ``directory`` may also be a 申报书.docx (it has no evidence sheet: that part is left out).
     """
-    from .pipeline import load
     from .review.rubric import load_rubric, outlook
 
     loaded_rubric = load_rubric(rubric, variant)
-    return outlook(loaded_rubric, load(Path(directory)).app)
+    path = Path(directory)
+    if path.is_dir():
+        from .pipeline import load
+
+        return outlook(loaded_rubric, load(path).app)
+    from .word import read_form
+
+    return outlook(loaded_rubric, read_form(path).app, evidence_listed=False)
 
 
 def review(inputs: Sequence[str | Path], out_dir: str | Path, *,
@@ -188,7 +228,7 @@ def _read_text(source: str | Path) -> str:
                                            hint="检查文件路径；读取标准输入请用 -")])
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from .docx_form import extract_text
+        from .word import extract_text
 
         return extract_text(path)
     if suffix in _NOT_TEXT:

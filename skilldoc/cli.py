@@ -45,10 +45,10 @@ CLICK_MESSAGES = {
     "Missing option": "缺少选项",
     "Missing parameter": "缺少参数",
     "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "Missing command.": "缺少命令（init、check、build、bundle、count 之一）。",
+    "Missing command.": "缺少命令（init、import、check、build、bundle、count 之一）。",
     "No such option {name!r}.": "没有选项 {name}。",
     "No such option: {name}": "没有选项 {name}。",
-    "No such command {name!r}.": "没有命令“{name}”（可用：init、check、build、bundle、count）。",
+    "No such command {name!r}.": "没有命令“{name}”（可用：init、import、check、build、bundle、count）。",
     "Did you mean {possibility}?": "是否想写 {possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是否想写其中之一：{possibilities}？）",
     "Got unexpected extra argument ({args})": "多余的参数（{args}）",
@@ -174,18 +174,20 @@ def cli(verbose: bool) -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
 @click.argument("directory", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--year", type=int, default=None, metavar="年份", help="填报年份（默认今年）；培训总量取此前三年。")
+@click.option("--docx", is_flag=True, help="八个正文模板写成 Word 文档（sections/N-名称.docx），而不是文本文件（.md）。")
 @handle_errors
-def init(directory: Path, year: int | None) -> None:
+def init(directory: Path, year: int | None, docx: bool) -> None:
     """创建申报文件夹：申报数据.xlsx、八个正文模板和证明材料文件夹。
 
     \b
     例：
       skilldoc init 我的申报
       skilldoc init 我的申报 --year 2022   # 按 2022 年填报（培训总量为 2019—2021 年）
+      skilldoc init 我的申报 --docx        # 正文用 Word 撰写
     """
     from . import api
 
-    result = api.init(directory, year=year)
+    result = api.init(directory, year=year, docx=docx)
     click.echo(f"已创建申报文件夹：{result.root}")
     for path in result.created:
         click.echo(f"  {path.relative_to(result.root)}")
@@ -193,7 +195,7 @@ def init(directory: Path, year: int | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
-@click.argument("directory", metavar="申报文件夹", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("directory", metavar="申报文件夹|申报书.docx", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="报告格式：text 供人阅读，json 供其他程序读取。")
 @click.option("--limit", type=int, default=None, metavar="字数", help="每部分字数上限（默认 3000）。")
@@ -208,11 +210,14 @@ def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ..
           variant: str | None) -> None:
     """检查申报材料：各部分字数、必填项、数据一致性、证明材料与遴选参考标准。
 
+    也可以直接检查一份申报书（.docx，不论是否由 skilldoc 生成）：从表格和正文读出的内容做同样的检查。
+
     \b
     例：
       skilldoc check 我的申报
       skilldoc check 我的申报 --format json > 检查报告.json
       skilldoc check 我的申报 --standard hr2022-62-new
+      skilldoc check 申报书.docx
       skilldoc check 我的申报 --rubric gaojineng-jidi   # 按评审细则看数据可得的分数和缺少的佐证材料
     """
     from . import api
@@ -220,7 +225,11 @@ def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ..
 
     if variant and not rubric:
         raise click.UsageError("--variant 需与 --rubric 一起使用。")
-    report = api.check(directory, limit=limit, standards=standards or ("national",))
+    chosen = standards or ("national",)
+    if directory.is_dir():
+        report = api.check(directory, limit=limit, standards=chosen)
+    else:
+        report = api.check_docx(directory, limit=limit, standards=chosen)
     view = api.rubric_outlook(directory, rubric, variant=variant) if rubric else None
     if fmt == "json":
         if view is None:
@@ -240,6 +249,38 @@ def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ..
             click.echo(format_outlook(view))
     if report.has_errors:
         click.get_current_context().exit(api.ChecksFailed.exit_code)
+
+
+@cli.command(name="import", context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
+@click.argument("source", metavar="申报书.docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(path_type=Path))
+@click.option("--md", is_flag=True, help="正文写成文本文件（sections/N-名称.md），默认写成 Word 文档（.docx）。")
+@handle_errors
+def import_(source: Path, directory: Path, md: bool) -> None:
+    """从手工填写的申报书（.docx）建立申报文件夹：表头各项、培训总量、职业（工种）和八个部分的正文。
+
+    文件夹必须不存在或为空；原申报书不会被修改。读不出或只读出一部分的内容会列出（警告），请在工作簿中补全。
+
+    \b
+    例：
+      skilldoc import 去年的申报书.docx 我的申报
+      skilldoc import 申报书.docx 我的申报 --md
+    """
+    from . import api
+
+    result = api.import_docx(source, directory, md=md)
+    click.echo(f"已从 {result.source} 导入，读到的内容：")
+    for item in result.found:
+        click.echo(f"  {item.what}：{item.value}（{item.where}）")
+    if result.literal_refs:
+        click.echo("正文中手写的证明材料页码（已按原文保留，登记证明材料后可换成 {{ 证明(\"编号\") }}）：")
+        for title, ref in result.literal_refs:
+            click.echo(f"  {title}：{ref}")
+    echo_problems(result.warnings)
+    click.echo(f"已创建申报文件夹：{result.root}")
+    for path in result.created:
+        click.echo(f"  {path.relative_to(result.root)}")
+    click.echo("下一步：在 申报数据.xlsx 中补全专家团队和证明材料，然后运行 skilldoc check。")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")

@@ -33,9 +33,12 @@ class Location:
     cell: str | None = None
     line: int | None = None
     item: str | None = None  # evidence 编号
+    paragraph: str | None = None  # inside a Word file: 第 N 段“first words…”
 
     def __str__(self) -> str:
         parts = [self.file]
+        if self.paragraph:
+            parts.append(self.paragraph)
         if self.sheet and self.cell:
             parts.append(f"{self.sheet}!{self.cell}")
         elif self.sheet:

@@ -52,6 +52,15 @@ def file_kind(path: Path) -> str | None:
 
 # --- Word files (.docx: count, the form template, imported 申报书 and sections) ------
 
+DOCX_MAX_FILE = 200 * MiB  # a .docx on disk (pictures included; only the text parts are read)
+DOCX_MAX_ENTRIES = 5_000  # zip members (a real 申报书 has about 20)
+DOCX_MAX_PART = 64 * MiB  # word/document.xml inflated (the 3,000-字 ×8 申报书 is about 0.3 MiB)
+DOCX_MAX_SIDE_PART = 16 * MiB  # styles.xml, numbering.xml, … inflated
+DOCX_MAX_PARAGRAPHS = 100_000  # paragraphs in one document (the demo 申报书 has about 600)
+DOCX_MAX_TABLES = 2_000  # tables in one document, nested ones included
+DOCX_MAX_ROWS = 5_000  # rows of one table
+DOCX_MAX_CELLS = 200  # cells of one table row
+
 # --- LibreOffice (office.py) -------------------------------------------------------
 
 # --- the web workbench (skilldoc/ui) -----------------------------------------------

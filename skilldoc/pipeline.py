@@ -122,7 +122,7 @@ def _problems_beside_workbook_errors(parts: _Inputs, workdir: Path) -> list[Prob
     try:
         render_sections(app, parts.sources, {it.code: PageRange(0, 0) for it in items})
     except InputError as exc:
-        for p in exc.problems:
+        for p in project_mod.relocate_docx_problems(exc.problems, parts.sources):
             if p.severity is not Severity.ERROR:
                 continue
             if (p.code in ("render.syntax", "render.security")
@@ -186,8 +186,9 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
     try:
         rendered, render_warnings = render_sections(loaded.app, loaded.sources, page_map)
     except InputError as exc:
-        raise InputError(exc.summary, [*evidence_problems, *exc.problems]) from None
-    warnings.extend(render_warnings)
+        located = project_mod.relocate_docx_problems(exc.problems, loaded.sources)
+        raise InputError(exc.summary, [*evidence_problems, *located]) from None
+    warnings.extend(project_mod.relocate_docx_problems(render_warnings, loaded.sources))
     report = run_checks(
         loaded.app,
         rendered,
@@ -197,6 +198,7 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
         limit=limit or SECTIONS[0].limit,
         standards=standards,
     )
+    report.findings = project_mod.relocate_docx_problems(report.findings, loaded.sources)
     return Prepared(loaded, plan, rendered, report, warnings)
 
 

@@ -136,8 +136,11 @@ def evidence_sheet_columns() -> list[Column]:
 # --- writing the starter workbook ----------------------------------------------------
 
 
-def write_workbook(path: Path, year: int) -> None:
+def write_workbook(path: Path, year: int, app: Application | None = None) -> None:
     """Write the starter applicant workbook for the 填报 year ``year`` to ``path``.
+
+    With ``app`` (``skilldoc import``), its header values, 培训总量 and occupations
+    are filled in (see :func:`_fill`).
 
     The output is deterministic: the same ``year`` gives the same bytes (fixed
     document dates derived from ``year``, fixed zip timestamps).  The file is
@@ -154,6 +157,8 @@ def write_workbook(path: Path, year: int) -> None:
     _write_expert_sheet(wb.create_sheet(SHEETS["experts"]))
     _write_evidence_sheet(wb.create_sheet(SHEETS["evidence"]))
     wb.active = 1  # open on 基本信息
+    if app is not None:
+        _fill(wb, app, years)
 
     stamp = dt.datetime(year, 1, 1)
     props = wb.properties
@@ -167,6 +172,35 @@ def write_workbook(path: Path, year: int) -> None:
     archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps props.modified as set
     _write_atomically(path, _fixed_zip(raw.getvalue(), (year, 1, 1, 0, 0, 0)))
+
+
+def _fill(wb: Workbook, app: Application, years: Sequence[int]) -> None:
+    """Write ``app``'s header values, 培训总量 and occupations into a fresh workbook's input cells."""
+    header = wb[SHEETS["header"]]
+    for row, field in enumerate(form.HEADER_FIELDS, start=2):
+        value = app.header.get(field.key)
+        if value is not None:
+            header.cell(row=row, column=3, value=str(value) if field.type in _TEXT_TYPES else value)
+    by_year = {y.year: y for y in app.years}
+    sheet = wb[SHEETS["years"]]
+    for row, year in enumerate(years, start=2):
+        total = by_year.get(year)
+        if total is not None:
+            for col, value in enumerate((total.trained, total.advanced, total.pass_rate, total.satisfaction), start=2):
+                sheet.cell(row=row, column=col, value=value)
+    sheet = wb[SHEETS["occupations"]]
+    columns = occupation_sheet_columns(years)
+    for row, occ in enumerate(app.occupations, start=2):
+        for col, column in enumerate(columns, start=1):
+            if column.year is not None:
+                oy = occ.year(column.year)
+                figure = getattr(oy, column.field.key) if oy is not None else None
+            else:
+                figure = getattr(occ, column.field.key)
+            if figure is not None:
+                cell = sheet.cell(row=row, column=col, value=figure)
+                if row > OCCUPATION_ROWS + 1:
+                    _style_input(cell, column.field)
 
 
 def _fixed_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:

@@ -61,12 +61,45 @@ def _make_application(target: Path, name: str, changes: dict[str, object]) -> No
                            encoding="utf-8")
 
 
+HAND_MADE = "丙寅市高级技工学校（虚构，手工填写）"
+
+
+def _hand_made_docx(path: Path) -> None:
+    """A 申报书 typed in Word by hand: labels and values in one table, no skilldoc styles."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("国家技能根基工程培训基地")
+    document.add_paragraph("填报时间：2022年11月20日")
+    rows = [
+        ("申报单位名称", HAND_MADE), ("单位类别", "☑技工院校"), ("申报单位地址", "某省某市某路 1 号"),
+        ("邮政编码", "310000"), ("申报单位主管部门", "某市人力资源和社会保障局"),
+        ("教学与实训场所建筑面积（平方米）", "12,000"),
+        ("培训总量（人次）", "2019年", "", "2020年", "", "2021年", ""),
+        ("", "培训数量", "高级工及以上数量", "培训数量", "高级工及以上数量", "培训数量", "高级工及以上数量"),
+        ("", "1900", "420", "2100", "480", "2600", "700"),
+    ]
+    table = document.add_table(rows=0, cols=7)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=False):
+            cell.text = text
+    sections = document.add_table(rows=0, cols=2)
+    for n, name in enumerate(("申报背景", "工作基础", "师资队伍", "技能培训", "技能评价", "技能竞赛", "合作交流",
+                              "建设规划"), start=1):
+        cells = sections.add_row().cells
+        cells[0].text = f"{n}.{name}"
+        cells[1].text = f"本单位{name}情况良好 <注> & {{{{ 原样 }}}}（见证明材料第{n}页）。"
+    document.save(str(path))
+
+
 @pytest.fixture(scope="module")
 def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("review") / "收到的申报"
     root.mkdir()
     for folder, (name, changes) in APPLICATIONS.items():
         _make_application(root / folder, name, changes)
+    _hand_made_docx(root / "09-手工申报书.docx")
     (root / "07-损坏.docx").write_bytes(b"PK\x03\x04 this is not a complete zip")
     (root / "08-不是申报").mkdir()
     (root / "08-不是申报" / "说明.txt").write_text("没有工作簿", encoding="utf-8")
@@ -97,7 +130,7 @@ def test_summary_workbook_has_a_row_per_application(reviewed: tuple[Path, str]) 
     rows = _rows(out / "审核汇总表.xlsx", "审核汇总")
     header = rows[0]
     body = [r for r in rows[1:] if r[0] and str(r[0]).startswith("A")]
-    assert len(body) == 8  # six folders, the corrupt .docx, the folder without a workbook
+    assert len(body) == 9  # six folders, the hand-made and the corrupt .docx, the folder without a workbook
     col = {title: i for i, title in enumerate(header)}
     by_source = {r[col["来源"]]: r for r in body}
     for folder in ELIGIBLE:
@@ -121,6 +154,10 @@ def test_summary_workbook_has_a_row_per_application(reviewed: tuple[Path, str]) 
     broken = by_source["07-损坏.docx"]
     assert broken[col["结果"]] == "无法读取" and broken[col["说明"]]
     assert "申报数据.xlsx" in by_source["08-不是申报"][col["说明"]]
+    hand = by_source["09-手工申报书.docx"]  # read through the Word reader and checked like the others
+    assert hand[col["申报单位名称"]] == HAND_MADE and hand[col["单位类别"]] == "技工院校"
+    assert hand[col["培训数量（人次）"]] == 2600 and hand[col["最近年度"]] == 2021
+    assert hand[col["结果"]].startswith("未达标")  # the form holds no expert team: 第十二条 cannot be met
 
 
 def test_summary_workbook_layout(reviewed: tuple[Path, str]) -> None:
@@ -133,7 +170,7 @@ def test_summary_workbook_layout(reviewed: tuple[Path, str]) -> None:
     assert len(rules) >= 10
     assert ws.column_dimensions["C"].width >= 20  # 申报单位名称 fits
     names = wb.sheetnames
-    assert len(names) == 1 + 8  # one sheet per application with its full report
+    assert len(names) == 1 + 9  # one sheet per application with its full report
     report_sheet = wb[names[1]]
     text = "\n".join(str(c.value) for c in report_sheet["A"] if c.value)
     assert "skilldoc 检查报告" in text and "遴选参考标准" in text
@@ -159,7 +196,7 @@ def test_score_sheets_ready_to_hand_out(reviewed: tuple[Path, str]) -> None:
     ids = [ws.cell(row=4, column=c).value for c in range(4, 4 + 13)]
     assert ids[0] == "org-structure" and "results-volume" in ids
     rows = {ws.cell(row=r, column=2).value: r for r in range(6, ws.max_row + 1) if ws.cell(row=r, column=1).value}
-    assert set(rows) == set(APPLICATIONS)  # the unreadable ones are not scored
+    assert set(rows) == {*APPLICATIONS, "09-手工申报书.docx"}  # the unreadable ones are not scored
     volume_col = 4 + ids.index("results-volume")
     area_col = 4 + ids.index("facility-area")
     r = rows["01-示范"]
@@ -177,7 +214,8 @@ def test_score_sheets_ready_to_hand_out(reviewed: tuple[Path, str]) -> None:
 
 
 # scores of the three experts for the manual items, per application (before the range check)
-BASE = {"01-示范": 0.7, "02-乙市": 0.8, "03-丙市": 0.9, "04-丁市": 0.5, "05-未达标": 1.0, "06-超字数": 1.0}
+BASE = {"01-示范": 0.7, "02-乙市": 0.8, "03-丙市": 0.9, "04-丁市": 0.5, "05-未达标": 1.0, "06-超字数": 1.0,
+        "09-手工申报书.docx": 0.6}
 
 
 def _fill(sheet: Path, expert: str, *, out_of_range: bool = False, missing: bool = False) -> None:
@@ -237,7 +275,7 @@ def test_scores_collected_with_flags(ranked: tuple[Path, str]) -> None:
     total = header.index("总分")
     names = [r[2] for r in body]
     assert names == ["戊市职业技能培训中心（虚构）", "己市技工学校（虚构）", "丙市公共实训中心（虚构）",
-                     "乙市技师学院（虚构）", "浙江省示范市高级技工学校（虚构）", "丁市高级技工学校（虚构）"]
+                     "乙市技师学院（虚构）", "浙江省示范市高级技工学校（虚构）", HAND_MADE, "丁市高级技工学校（虚构）"]
     assert [r[total] for r in body] == sorted((r[total] for r in body), reverse=True)
 
 

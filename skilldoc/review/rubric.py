@@ -432,18 +432,21 @@ class RubricOutlook:
     items: tuple[ItemOutlook, ...]
     missing: tuple[EvidenceAsk, ...]  # asked for; no evidence name holds its keywords
     unchecked: tuple[EvidenceAsk, ...]  # asked for without keywords (e.g. 现场演示)
+    evidence_listed: bool = True  # False for a 申报书.docx: no evidence sheet to compare with
 
     @property
     def fixed_points(self) -> int:
         return sum(o.allowed.low for o in self.items if o.allowed.fixed)
 
 
-def outlook(rubric: Rubric, app: Application) -> RubricOutlook:
+def outlook(rubric: Rubric, app: Application, *, evidence_listed: bool = True) -> RubricOutlook:
     names = [f"{e.title} {' '.join(f.name for f in e.files)}" for e in app.evidence]
     items = tuple(ItemOutlook(it, allowed(it, app, rubric)) for it in rubric.items)
     asks = [a for c in rubric.categories for a in c.evidence]
     missing = tuple(a for a in asks if a.keywords and not present_evidence(a, names))
     unchecked = tuple(a for a in asks if not a.keywords)
+    if not evidence_listed:
+        return RubricOutlook(rubric, items, (), tuple(asks), evidence_listed=False)
     return RubricOutlook(rubric, items, missing, unchecked)
 
 
@@ -459,7 +462,9 @@ def format_outlook(view: RubricOutlook) -> str:
     out.append(f"  已确定的得分合计：{view.fixed_points} 分")
     out.append("")
     out.append("二、细则要求的佐证材料中，证明材料清单里似乎没有的（按名称中的关键词判断，仅供参考）")
-    if not view.missing:
+    if not view.evidence_listed:
+        out.append("  · 申报书中没有证明材料清单，无法判断；请对照下列佐证材料自查：")
+    elif not view.missing:
         out.append("  ✓ 未发现缺少的佐证材料")
     for a in view.missing:
         out.append(f"  ! {a.category}：{a.text}（关键词：{'、'.join(a.keywords)}）")
