@@ -332,6 +332,22 @@ def test_custom_paragraph_template_and_its_errors(reviewed: tuple[Path, str], in
     assert result.exit_code == InputError.exit_code and "单位名" in result.output
 
 
+def test_report_and_recommendation_are_reproducible(inbox: Path, tmp_path: Path) -> None:
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"run{n}"
+        result = CliRunner().invoke(cli, ["review", str(inbox / "01-示范"), str(inbox / "02-乙市"), "-o", str(out),
+                                          "--quota", "1"])
+        assert result.exit_code == 0, result.output
+        outputs.append(out)
+    for name in ("推荐报告.docx", "推荐汇总表.xlsx"):
+        assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
+    rows = _rows(outputs[0] / "推荐汇总表.xlsx", "推荐汇总")
+    # no scores: by 培训数量, 高级工占比 — equal here — then by 申报单位名称
+    assert rows[1][2] == "乙市技师学院（虚构）" and rows[1][6] == "推荐"
+    assert rows[2][6] == "不推荐" and "超出推荐名额" in rows[2][7]
+
+
 def test_usage_errors(inbox: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["review", str(inbox), "-o", str(tmp_path), "--score-sheets", "2"])
