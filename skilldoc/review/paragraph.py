@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..errors import InputError, Location, Problem
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "推荐理由.j2"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "推荐理由.j2"
 
 # The names a template can use, with their meaning (README lists them too).
 NAMES = {
