@@ -310,6 +310,24 @@ def test_recommendation_report_docx(ranked: tuple[Path, str]) -> None:
     assert table.rows[1].cells[1].text == "丙市公共实训中心（虚构）"
 
 
+def test_recommendation_report_passes_openxml_audit(ranked: tuple[Path, str], tmp_path: Path) -> None:
+    """The same validation as the 申报书 (Word's own schema and semantic rules, Microsoft 365)."""
+    import docx
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    def audit(path: Path) -> list[str]:
+        result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0, strict=True).validate(path)
+        return [str(e) for e in result.errors]
+
+    final, _ = ranked
+    assert audit(final / "推荐报告.docx") == []
+    stale = tmp_path / "python-docx-default.docx"  # the check can fail: python-docx's default needs repair
+    document = docx.Document()
+    document.styles.add_style("新样式", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    document.save(str(stale))
+    assert audit(stale)
+
+
 def test_custom_paragraph_template_and_its_errors(reviewed: tuple[Path, str], inbox: Path, tmp_path: Path) -> None:
     good = tmp_path / "理由.j2"
     good.write_text("{{ 单位名称 }}：培训 {{ 培训数量 }} 人次 <好> & {{ '{{' }}\n", encoding="utf-8")

@@ -72,6 +72,11 @@ def write_report(path: Path, content: ReportContent, *, when: dt.datetime, templ
             f"不是有效的 Word（.docx）文件：{type(exc).__name__}", Location(str(template)),
             hint="用 Word 或 WPS 把模板另存为 .docx，或改回默认模板 templates/docx/申报书.docx",
             code="review.template")]) from None
+    # Word 2010's stylesWithEffects copy of the styles goes stale once styles change (Word may then call
+    # the file damaged); Word rebuilds it when needed, so the report leaves it out.
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del document.part.rels[rel_id]
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
