@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import SEVERITY_LABEL, Problem, Severity, SkilldocError
+from .limits import SCORE_SHEETS_MAX
 
 EXIT_INTERNAL = 70
 
@@ -324,7 +325,7 @@ def build(directory: Path, out_dir: Path | None, force: bool, pdf: bool, duplex:
 @click.option("--rubric", default=None, metavar="评审细则",
               help="评审细则：gaojineng-jidi（高技能人才培训基地认定评审细则）或一个 .toml 文件。")
 @click.option("--variant", default=None, metavar="类型", help="评审细则的类型，如 线下基地（默认）、线上平台。")
-@click.option("--score-sheets", type=click.IntRange(min=1, max=99), default=None, metavar="N",
+@click.option("--score-sheets", type=click.IntRange(min=1, max=SCORE_SHEETS_MAX), default=None, metavar="N",
               help="生成 N 份专家评分表（评分表-专家01.xlsx …），需要 --rubric。")
 @click.option("--scores", "scores", multiple=True, type=click.Path(exists=True, path_type=Path),
               metavar="评分表", help="收集专家填好的评分表：一个 .xlsx 或放着评分表的文件夹（可多次指定），"

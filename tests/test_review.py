@@ -398,3 +398,33 @@ def test_outputs_open_in_libreoffice(ranked: tuple[Path, str], reviewed: tuple[P
     for f in files:
         pdf = results[f]
         assert isinstance(pdf, Path) and pdf.stat().st_size > 1000, (f, pdf)
+
+
+def test_score_sheet_reader_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import os
+
+    from skilldoc import limits
+    from skilldoc.review.sheets import (
+        ScoreCell,
+        ScoreRow,
+        ScoreSheetSpec,
+        read_score_sheet,
+        write_score_sheet,
+    )
+
+    spec = ScoreSheetSpec("细则", "key", "", 1, ["a"], ["甲·一（5分）"], [5],
+                          [ScoreRow("A01", "来源", "单位", [ScoreCell(0, 5, False, "专家评定")])])
+    sheet = tmp_path / "评分表.xlsx"
+    write_score_sheet(sheet, spec, when=dt.datetime(2000, 1, 1, 12))
+    read = read_score_sheet(sheet)
+    assert (read.item_ids, read.rows) == (["a"], [("A01", "来源", "单位", [None], "")])
+    monkeypatch.setattr(limits, "SCORE_SHEET_MAX_INFLATED", 1000)
+    with pytest.raises(InputError) as exc:
+        read_score_sheet(sheet)
+    assert "解压后超过" in exc.value.problems[0].message
+    fifo = tmp_path / "管道.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as exc:
+        read_score_sheet(fifo)
+    assert "命名管道" in exc.value.problems[0].message

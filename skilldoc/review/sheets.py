@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .. import limits
 from ..errors import InputError, Location, OutputError, Problem
 
 FONT_NAME = "宋体"
@@ -352,46 +353,60 @@ class FilledSheet:
 
 
 def read_score_sheet(path: Path) -> FilledSheet:
-    """Read back a filled score sheet; raise InputError naming the file when it is not one."""
+    """Read back a filled score sheet; raise InputError naming the file when it is not one.
+
+    Bounded: the file size and its inflated size are checked before openpyxl parses it
+    (``limits.SCORE_SHEET_*``), and it is read in read-only mode, row by row.
+    """
     def fail(message: str, hint: str = "请使用 skilldoc review --score-sheets 生成的评分表") -> InputError:
         return InputError("评分表无法读取", [Problem(message, Location(str(path)), hint, code="scores.sheet")])
 
-    if not path.is_file():
-        raise fail("文件不存在", "检查路径")
     try:
-        wb = load_workbook(path, data_only=False)
+        kind = limits.file_kind(path)
+    except OSError:
+        raise fail("文件不存在", "检查路径") from None
+    if kind is not None:
+        raise fail(f"这是{kind}，不是评分表文件")
+    if path.stat().st_size > limits.SCORE_SHEET_MAX_FILE:
+        raise fail(f"文件超过 {limits.SCORE_SHEET_MAX_FILE // limits.MiB} MB，不像评分表")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise fail("不是有效的 Excel 工作簿（.xlsx）") from None
+    if inflated > limits.SCORE_SHEET_MAX_INFLATED:
+        raise fail(f"解压后超过 {limits.SCORE_SHEET_MAX_INFLATED // limits.MiB} MB，不像评分表")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise fail(f"不是有效的 Excel 工作簿（{type(exc).__name__}）") from None
     try:
         if SCORE_SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
             raise fail(f"缺少“{SCORE_SHEET}”工作表或评分表信息，不是 skilldoc 生成的评分表")
-        meta = {str(r[0].value): r[1].value for r in wb[META_SHEET].iter_rows(max_col=2) if r[0].value}
-        ws = wb[SCORE_SHEET]
-        expert_value = ws[EXPERT_CELL].value
+        meta = {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(max_row=10, max_col=2, values_only=True)
+                if r and r[0]}
+        rows = wb[SCORE_SHEET].iter_rows(values_only=True)
+        head: list[tuple[object, ...]] = [tuple(next(rows, ())) for _ in range(FIRST_ROW - 1)]
+        expert_value = head[1][1] if len(head[1]) > 1 else None
         expert = str(expert_value).strip() if expert_value not in (None, "") else ""
         if not expert:
             expert = f"第 {meta.get('expert', '?')} 位专家（{path.stem}）"
         ids: list[str] = []
-        col = len(FIXED_COLUMNS) + 1
-        while True:
-            value = ws.cell(row=ID_ROW, column=col).value
+        for value in head[ID_ROW - 1][len(FIXED_COLUMNS):]:
             if value in (None, ""):
                 break
             ids.append(str(value))
-            col += 1
-        comment_col = len(FIXED_COLUMNS) + len(ids) + 2
+        width = len(FIXED_COLUMNS) + len(ids) + 2
         sheet = FilledSheet(path, expert, str(meta.get("rubric", "")), str(meta.get("variant") or ""), ids)
-        for r in range(FIRST_ROW, ws.max_row + 1):
-            app_id = ws.cell(row=r, column=1).value
-            if app_id in (None, ""):
+        for n, raw in enumerate(rows, start=FIRST_ROW):
+            if n - FIRST_ROW >= limits.SCORE_SHEET_MAX_ROWS:
+                raise fail(f"评分表超过 {limits.SCORE_SHEET_MAX_ROWS} 行")
+            row = list(raw[:width]) + [None] * (width - len(raw))
+            if row[0] in (None, ""):
                 continue
-            values: list[object] = []
-            for c in range(len(FIXED_COLUMNS) + 1, len(FIXED_COLUMNS) + 1 + len(ids)):
-                v = ws.cell(row=r, column=c).value
-                values.append(v.strip() if isinstance(v, str) else v)
-            remark = ws.cell(row=r, column=comment_col).value
-            sheet.rows.append((str(app_id), str(ws.cell(row=r, column=2).value or ""),
-                               str(ws.cell(row=r, column=3).value or ""), values,
+            values = [v.strip() if isinstance(v, str) else v for v in row[len(FIXED_COLUMNS):width - 2]]
+            remark = row[width - 1]
+            sheet.rows.append((str(row[0]), str(row[1] or ""), str(row[2] or ""), values,
                                str(remark).strip() if remark else ""))
         return sheet
     finally:
