@@ -21,6 +21,7 @@ from pathlib import Path
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from ..errors import InputError, Location, Problem
 from ..resources import template_path
@@ -101,6 +102,10 @@ def write_report(path: Path, content: ReportContent, *, when: dt.datetime, templ
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             _cell_text(cell, text, names)
+    widths = [Cm(1.4), Cm(6.0)] + [Cm(8.6 / max(1, len(content.table_header) - 2))] * (len(content.table_header) - 2)
+    for row_cells in table.rows:
+        for cell, width in zip(row_cells.cells, widths, strict=False):
+            cell.width = width
     para("二、推荐单位基本情况", HEADING1)
     if not content.recommended:
         para("本次没有符合条件、可以推荐的申报单位。", BODY_STYLE)

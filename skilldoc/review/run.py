@@ -362,7 +362,7 @@ def _report_content(decisions: Sequence[scoring.Decision], quota: int, standards
     n = len(decisions)
     intro = [f"按照遴选推荐工作要求，我们对收到的 {n} 份申报材料逐一进行了审核，对照《{standard_title}》"
              f"核实了各项条件{'，并组织专家按评审细则评分' if scores is not None else ''}。"
-             f"按照每个盟市推荐不超过 {quota} 家的要求，现将推荐排序报告如下。"]
+             f"按照推荐不超过 {quota} 家、并在推荐报告中排序的要求，现将推荐排序报告如下。"]
     header = ["排序", "申报单位名称", "单位类别", "最近年度培训数量（人次）"] + (["专家评审总分"] if scores else [])
     rows = []
     for d in chosen:

@@ -117,7 +117,19 @@ def _cell_value(value: Value) -> Any:
     return value
 
 
+def _landscape(ws: Worksheet, title_rows: str, *, one_page_wide: bool = False) -> None:
+    """Printed: landscape A4, the header rows repeated on every page (score sheets: one page wide)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if one_page_wide:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = title_rows
+
+
 def _write_table(ws: Worksheet, table: Table) -> None:
+    _landscape(ws, "1:1")
     for col, column in enumerate(table.columns, start=1):
         cell = ws.cell(row=1, column=col, value=column.title)
         cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, CENTER
@@ -314,6 +326,7 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=first_item_col)
+    _landscape(ws, "3:5", one_page_wide=True)
     ws.protection.sheet = True  # locked cells (the pre-filled scores, titles) cannot be edited
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
