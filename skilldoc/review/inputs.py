@@ -81,7 +81,9 @@ class Reviewed:
         if not errors:
             return ""
         first = errors[0]
-        text = first.message if first.location is None else f"{_short(first.location)}：{first.message}"
+        loc = first.location
+        plain = loc is None or (loc.file == str(self.candidate.path) and str(loc) == loc.file)
+        text = first.message if plain else f"{_short(loc)}：{first.message}"  # type: ignore[arg-type]
         return text + (f"（另有 {len(errors) - 1} 处问题）" if len(errors) > 1 else "")
 
     @property

@@ -103,9 +103,11 @@ def write_report(path: Path, content: ReportContent, *, when: dt.datetime, templ
         for cell, text in zip(cells, row, strict=True):
             _cell_text(cell, text, names)
     widths = [Cm(1.4), Cm(6.0)] + [Cm(8.6 / max(1, len(content.table_header) - 2))] * (len(content.table_header) - 2)
-    for row_cells in table.rows:
-        for cell, width in zip(row_cells.cells, widths, strict=False):
-            cell.width = width
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width  # the grid (LibreOffice, WPS) …
+        for cell in column.cells:
+            cell.width = width  # … and each cell (Word)
     para("二、推荐单位基本情况", HEADING1)
     if not content.recommended:
         para("本次没有符合条件、可以推荐的申报单位。", BODY_STYLE)
