@@ -428,3 +428,23 @@ def test_score_sheet_reader_is_bounded(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(InputError) as exc:
         read_score_sheet(fifo)
     assert "命名管道" in exc.value.problems[0].message
+
+
+def test_applicant_text_stays_text_in_the_workbooks(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from skilldoc.review.sheets import Column, Table, TextSheet, sheet_title, write_tables
+
+    hostile = '=HYPERLINK("http://example.com","点我") <甲> & {{ 名 }}\x01'
+    path = tmp_path / "表.xlsx"
+    write_tables(path, [Table("汇总", [Column("名称")], [[hostile]]), TextSheet("A01 [乙]:*?/\\单位" * 3, [hostile])],
+                 title="t", when=dt.datetime(2000, 1, 1, 12))
+    wb = load_workbook(path)
+    cell = wb["汇总"]["A2"]
+    assert cell.value == hostile[:-1] and cell.data_type == "s"  # not a formula; only the control character goes
+    text_sheet = wb.worksheets[1]
+    assert len(text_sheet.title) <= 31 and not set("[]:*?/\\") & set(text_sheet.title)
+    assert text_sheet["A1"].value == hostile[:-1]
+    wb.close()
+    taken: set[str] = set()
+    assert [sheet_title("同名单位", taken) for _ in range(3)] == ["同名单位", "同名单位~2", "同名单位~3"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import unicodedata
 import zipfile
@@ -111,10 +112,24 @@ def _display(value: Value) -> str:
     return str(value)
 
 
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # control characters a worksheet cannot hold
+EXCEL_MAX_TEXT = 32_767  # characters in one cell
+
+
 def _cell_value(value: Value) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        return value if len(value) <= EXCEL_MAX_TEXT else value[:EXCEL_MAX_TEXT - 1] + "…"
     return value
+
+
+def put(cell: Any, value: Value) -> None:
+    """Set a cell; text is always text — an applicant's ``=HYPERLINK(…)`` never becomes a formula."""
+    cell.value = _cell_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
 
 
 def _landscape(ws: Worksheet, title_rows: str, *, one_page_wide: bool = False) -> None:
@@ -131,14 +146,16 @@ def _landscape(ws: Worksheet, title_rows: str, *, one_page_wide: bool = False) -
 def _write_table(ws: Worksheet, table: Table) -> None:
     _landscape(ws, "1:1")
     for col, column in enumerate(table.columns, start=1):
-        cell = ws.cell(row=1, column=col, value=column.title)
+        cell = ws.cell(row=1, column=col)
+        put(cell, column.title)
         cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, CENTER
         letter = get_column_letter(col)
         width = column.width or _fit([r[col - 1] for r in table.rows], column.title)
         ws.column_dimensions[letter].width = width
     for r, row in enumerate(table.rows, start=2):
         for col, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=col, value=_cell_value(value))
+            cell = ws.cell(row=r, column=col)
+            put(cell, value)
             cell.font, cell.border = FONT, BORDER
             cell.alignment = WRAP
             fmt = table.columns[col - 1].number_format
@@ -151,7 +168,8 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     for col, column in enumerate(table.columns, start=1):
         _colour(ws, column, f"{get_column_letter(col)}2:{get_column_letter(col)}{last_row}")
     for i, note in enumerate(table.notes):
-        ws.cell(row=last_row + 2 + i, column=1, value=note).font = FONT
+        put(ws.cell(row=last_row + 2 + i, column=1), note)
+        ws.cell(row=last_row + 2 + i, column=1).font = FONT
 
 
 def _colour(ws: Worksheet, column: Column, ref: str) -> None:
@@ -178,7 +196,8 @@ def _colour(ws: Worksheet, column: Column, ref: str) -> None:
 def _write_text(ws: Worksheet, sheet: TextSheet) -> None:
     width = 10.0
     for r, line in enumerate(sheet.lines, start=1):
-        cell = ws.cell(row=r, column=1, value=line)
+        cell = ws.cell(row=r, column=1)
+        put(cell, line)
         cell.font = BOLD if r == 1 else FONT
         width = max(width, min(float(MAX_WIDTH * 2), text_width(line) + 2.0))
     ws.column_dimensions["A"].width = width
@@ -186,7 +205,7 @@ def _write_text(ws: Worksheet, sheet: TextSheet) -> None:
 
 def sheet_title(text: str, taken: set[str]) -> str:
     """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in text).strip("'") or "Sheet"
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in _ILLEGAL.sub("", text)).strip("'") or "Sheet"
     name = clean[:31]
     n = 2
     while name.lower() in taken:
@@ -260,7 +279,8 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
     total_col = first_item_col + n_items
     comment_col = total_col + 1
 
-    ws.cell(row=1, column=1, value=f"{spec.title} 评分表（第 {spec.expert_no} 位专家）").font = TITLE
+    put(ws["A1"], f"{spec.title} 评分表（第 {spec.expert_no} 位专家）")
+    ws["A1"].font = TITLE
     ws.cell(row=2, column=1, value="评审专家").font = BOLD
     expert = ws[EXPERT_CELL]
     expert.fill, expert.border, expert.protection = INPUT_FILL, BORDER, Protection(locked=False)
@@ -269,10 +289,11 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
 
     titles = [*FIXED_COLUMNS, *spec.headings, "合计", "评语"]
     for col, text in enumerate(titles, start=1):
-        cell = ws.cell(row=3, column=col, value=text)
+        cell = ws.cell(row=3, column=col)
+        put(cell, text)
         cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEADER_FILL, BORDER, CENTER
     for col, item_id in enumerate(spec.item_ids, start=first_item_col):
-        ws.cell(row=ID_ROW, column=col, value=item_id)
+        put(ws.cell(row=ID_ROW, column=col), item_id)
     ws.cell(row=ID_ROW, column=1, value="#item")
     ws.row_dimensions[ID_ROW].hidden = True
     ws.cell(row=5, column=1, value="满分").font = BOLD
@@ -285,7 +306,8 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
     validations: dict[tuple[int, int, bool], DataValidation] = {}
     for r, row in enumerate(spec.rows, start=FIRST_ROW):
         for col, value in enumerate((row.app_id, row.source, row.name), start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = ws.cell(row=r, column=col)
+            put(cell, value)
             cell.font, cell.border = FONT, BORDER
         for col, sc in enumerate(row.cells, start=first_item_col):
             cell = ws.cell(row=r, column=col)
@@ -338,15 +360,17 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
         guide.column_dimensions[get_column_letter(col)].width = width
     for r, line in enumerate(spec.guide, start=2):
         for col, text in enumerate(line, start=1):
-            cell = guide.cell(row=r, column=col, value=text)
+            cell = guide.cell(row=r, column=col)
+            put(cell, text)
             cell.font, cell.alignment, cell.border = FONT, WRAP, BORDER
     guide.freeze_panes = "A2"
 
     meta = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate((("rubric", spec.rubric_key), ("variant", spec.variant),
-                                ("expert", spec.expert_no)), start=1):
-        meta.cell(row=r, column=1, value=k)
-        meta.cell(row=r, column=2, value=v)
+    meta_rows: list[tuple[str, Value]] = [("rubric", spec.rubric_key), ("variant", spec.variant),
+                                          ("expert", spec.expert_no)]
+    for r, (k, v) in enumerate(meta_rows, start=1):
+        put(meta.cell(row=r, column=1), k)
+        put(meta.cell(row=r, column=2), v)
     meta.sheet_state = "hidden"
     wb.active = 0
     _save(wb, path, f"{spec.title} 评分表", when)
