@@ -85,12 +85,39 @@ def check_docx(path: str | Path, *, limit: int | None = None,
     when the file is not a readable Word document or not the form.
     """
     from .checks.engine import run_checks
-    from .word import read_form, rendered_sections
+    from .word import load_form, rendered_sections
 
-    document = read_form(Path(path))
+    document = load_form(Path(path))
     reading = [p for p in document.problems if p.code != "import.label_missing"]
-    return run_checks(document.app, rendered_sections(document), evidence_problems=reading,
-                      limit=limit or SECTIONS[0].limit, standards=standards)
+    report = run_checks(document.app, rendered_sections(document), evidence_problems=reading,
+                        limit=limit or SECTIONS[0].limit, standards=standards)
+    return _not_on_form(report, Path(path))
+
+
+# Measurements the official form has no cells for (they come from the workbook's 职业工种 equipment
+# columns, 专家团队 and the years' 合格率/满意率): a .docx cannot fail them, only leave them unchecked.
+_NOT_ON_FORM = frozenset({"occupations_with_equipment", "min_experts_per_occupation", "experts_total",
+                          "latest_pass_rate", "latest_satisfaction"})
+
+
+def _not_on_form(report: CheckReport, path: Path) -> CheckReport:
+    import dataclasses
+
+    from .errors import Severity
+
+    unchecked = [r for r in report.thresholds if r.metric in _NOT_ON_FORM and not r.passed]
+    if not unchecked:
+        return report
+    ids = {(r.standard, r.rule_id) for r in unchecked}
+    report.thresholds = [dataclasses.replace(r, actual="表中无此项数据", severity=Severity.INFO, details=())
+                         if (r.standard, r.rule_id) in ids else r for r in report.thresholds]
+    drop = {f"{r.standard_title}{r.article}要求“{r.rule}”" for r in unchecked}
+    report.findings = [p for p in report.findings
+                       if not (p.code == "threshold.failed" and any(p.message.startswith(d) for d in drop))]
+    report.findings += [Problem(
+        f"{r.standard_title}{r.article}要求“{r.rule}”：申报书表格中没有这项数据，未核对", Location(str(path)),
+        "请对照申报书正文和证明材料人工核对", Severity.INFO, "threshold.not_on_form") for r in unchecked]
+    return report
 
 
 def rubric_outlook(directory: str | Path, rubric: str | Path, *, variant: str | None = None) -> RubricOutlook:

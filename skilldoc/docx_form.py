@@ -1204,12 +1204,7 @@ def _load(path: Path) -> Any:
             hint="用 Word 或 WPS 打开后另存为 .docx 再试", code="docx.read")]) from exc
 
 
-def extract_text(path: Path) -> str:
-    """All text of a .docx body — paragraphs and table cells, in document order, one line per
-    non-empty paragraph (line breaks inside a paragraph kept as newlines)."""
-    document = _load(Path(path))
-    lines = [_paragraph_text(p) for p in document.element.body.iter(qn("w:p"))]
-    return "\n".join(line for line in lines if line)
+from .word import extract_text  # noqa: E402  (moved to the Word reader; kept importable here)
 
 
 def _cell_blocks_text(tc: Any) -> str:

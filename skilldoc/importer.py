@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import form
 from .errors import InputError, Location, OutputError, Problem, Severity
-from .word import Found, read_form
+from .word import Found, load_form
 
 _JINJA_OPEN = re.compile(r"\{[{%#]")
 
@@ -55,7 +55,7 @@ def import_form(source: Path, directory: Path, *, md: bool = False) -> ImportRes
 
     source, directory = Path(source), Path(directory)
     _check_target(directory)
-    document = read_form(source)
+    document = load_form(source)
     app = document.app
     warnings = list(document.problems)
     filled = app.header.get("filled_on")

@@ -121,7 +121,7 @@ SECTION_KEYS = ["number", "title", "file", "words", "chars_no_spaces", "han", "l
 THRESHOLD_KEYS = ["standard", "rule_id", "article", "rule", "text", "metric", "op", "threshold", "unit",
                   "requirement", "value", "actual", "passed", "severity", "details"]
 FINDING_KEYS = ["code", "severity", "group", "message", "location", "hint"]
-LOCATION_KEYS = ["file", "sheet", "cell", "line", "item", "text"]
+LOCATION_KEYS = ["file", "sheet", "cell", "line", "item", "paragraph", "text"]
 
 
 def test_json_schema_is_stable() -> None:

@@ -75,6 +75,7 @@ def _hand_made_docx(path: Path) -> None:
         ("申报单位名称", HAND_MADE), ("单位类别", "☑技工院校"), ("申报单位地址", "某省某市某路 1 号"),
         ("邮政编码", "310000"), ("申报单位主管部门", "某市人力资源和社会保障局"),
         ("教学与实训场所建筑面积（平方米）", "12,000"),
+        ("教学实训设备", "数量（台/套）", "300", "总值（万元）", "2,500"),
         ("培训总量（人次）", "2019年", "", "2020年", "", "2021年", ""),
         ("", "培训数量", "高级工及以上数量", "培训数量", "高级工及以上数量", "培训数量", "高级工及以上数量"),
         ("", "1900", "420", "2100", "480", "2600", "700"),
@@ -157,7 +158,10 @@ def test_summary_workbook_has_a_row_per_application(reviewed: tuple[Path, str]) 
     hand = by_source["09-手工申报书.docx"]  # read through the Word reader and checked like the others
     assert hand[col["申报单位名称"]] == HAND_MADE and hand[col["单位类别"]] == "技工院校"
     assert hand[col["培训数量（人次）"]] == 2600 and hand[col["最近年度"]] == 2021
-    assert hand[col["结果"]].startswith("未达标")  # the form holds no expert team: 第十二条 cannot be met
+    # the form holds no expert team, per-occupation equipment or 合格率: those thresholds are 未核对, not failed
+    assert hand[col["结果"]] == "达标（4 项未核对）", hand[col["说明"]]
+    experts_col = next(i for t, i in col.items() if t and "每个职业（工种）的专家" in str(t))
+    assert hand[experts_col] == "未核对" and hand[threshold_col] == "达标"
 
 
 def test_summary_workbook_layout(reviewed: tuple[Path, str]) -> None:
@@ -289,6 +293,7 @@ def test_quota_recommends_exactly_the_top_three_eligible(ranked: tuple[Path, str
     assert chosen == ["丙市公共实训中心（虚构）", "乙市技师学院（虚构）", "浙江省示范市高级技工学校（虚构）"]
     by_name = {r[name]: r for r in body}
     assert "超出推荐名额" in by_name["丁市高级技工学校（虚构）"][reason]
+    assert "需人工核对" in by_name[HAND_MADE][reason] and "超出推荐名额" in by_name[HAND_MADE][reason]
     assert "未达标" in by_name["戊市职业技能培训中心（虚构）"][reason]  # scored highest, yet not eligible
     assert "字数超过上限" in by_name["己市技工学校（虚构）"][reason]
     assert any("无法审核" in str(r[reason]) for r in body)

@@ -213,7 +213,7 @@ def problem_dict(p: Problem) -> dict[str, Any]:
         "message": p.message,
         "location": None if loc is None else {
             "file": loc.file, "sheet": loc.sheet, "cell": loc.cell, "line": loc.line, "item": loc.item,
-            "text": str(loc),
+            "paragraph": loc.paragraph, "text": str(loc),
         },
         "hint": p.hint,
     }

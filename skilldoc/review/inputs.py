@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..checks.engine import CheckReport
+from ..checks.engine import CheckReport, ThresholdResult
 from ..checks.standards import METRICS, Measurement
 from ..errors import Location, Problem, Severity, SkilldocError
 from ..form import LAYOUT
 from ..limits import file_kind
 from ..model import Application
 
-WORD_SUFFIXES = (".docx",)
-OLD_WORD = {".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）"}
+WORD_SUFFIXES = (".docx", ".doc")  # a .doc is converted with LibreOffice by the Word reader
+OLD_WORD = {".wps": "WPS 文字文档（.wps）"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,19 @@ class Reviewed:
 
     @property
     def thresholds_passed(self) -> bool:
-        return self.report is not None and all(t.passed for t in self.report.thresholds)
+        """Every threshold met — or, for a 申报书.docx, not checkable from the form (see :attr:`unchecked`)."""
+        return self.report is not None and not self.failed
+
+    @property
+    def failed(self) -> list[ThresholdResult]:
+        return [t for t in self.report.thresholds if not t.passed and t.severity is not Severity.INFO] \
+            if self.report else []
+
+    @property
+    def unchecked(self) -> list[ThresholdResult]:
+        """Thresholds the 申报书 form has no cells for (``api.check_docx`` marks them 提示): checked by hand."""
+        return [t for t in self.report.thresholds if not t.passed and t.severity is Severity.INFO] \
+            if self.report else []
 
     @property
     def over_limit(self) -> list[str]:
@@ -199,20 +211,20 @@ def _review_folder(r: Reviewed, limit: int | None, standards: Sequence[str | Pat
 
 
 def _review_docx(r: Reviewed, limit: int | None, standards: Sequence[str | Path]) -> None:
-    """A 申报书.docx: the Word reader gives the figures, ``api.check_docx`` the report.
+    """A 申报书.docx (or .doc): the Word reader gives the figures, ``api.check_docx`` the report.
 
     The form holds no expert or evidence sheet, so those columns stay empty and the
     thresholds that need them are reported as the check reports them.
     """
     from .. import api
-    from ..word import read_form
+    from ..word import load_form
 
     kind = file_kind(r.candidate.path)
     if kind is not None:
         r.problems.append(Problem(f"这是{kind}，不是 Word 文档", Location(str(r.candidate.path)),
                                   code="review.input"))
         return
-    r.app = read_form(r.candidate.path).app
+    r.app = load_form(r.candidate.path).app
     r.report = api.check_docx(r.candidate.path, limit=limit, standards=standards)
 
 

@@ -192,8 +192,8 @@ def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard])
             rows.append(row)
             continue
         assert r.report is not None and r.app is not None
-        failed = [t for t in r.report.thresholds if not t.passed]
-        result = "全部达标" if not failed else f"未达标 {len(failed)} 项"
+        failed, unchecked = r.failed, r.unchecked
+        result = f"未达标 {len(failed)} 项" if failed else f"达标（{len(unchecked)} 项未核对）" if unchecked else "全部达标"
         latest = r.app.latest_year
         experts = "、".join(f"{o.name} {len(r.app.experts_for(o.name))}" for o in r.app.occupations)
         row += [result, latest.year if latest else None, _value(r.figure("latest_trained")),
@@ -203,17 +203,19 @@ def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard])
         by_rule = {(t.standard, t.rule_id): t for t in r.report.thresholds}
         for s, rule in rules:
             t = by_rule.get((s.key, rule.id))
-            row.append(None if t is None else "达标" if t.passed else "未达标")
+            row.append(None if t is None else "达标" if t.passed else "未核对" if t.severity is Severity.INFO else "未达标")
         counts = {sc.section.number: sc for sc in r.report.sections}
         for sec in SECTIONS:
             sc = counts.get(sec.number)
             row.append(sc.counts.words if sc else None)
         notes = [f"{t.article} {t.requirement or t.rule}：{t.actual}" for t in failed]
+        notes += [f"未核对（申报书表格中没有这项数据）：{t.article} {t.requirement or t.rule}" for t in unchecked]
         notes += [f"{sc.section.title} 超出 {sc.over} 字" for sc in r.report.sections if sc.over]
         row += [r.evidence_pages, len(r.report.errors), len(r.report.warnings), "；".join(notes)]
         rows.append(row)
     sheets: list[Table | TextSheet] = [Table("审核汇总", columns, rows, frozen_columns=3, notes=(
-        "结果：全部达标 = 符合所选遴选标准的每一条；字数一栏超过上限为红色，达到上限 95% 为黄色。",
+        "结果：全部达标 = 符合所选遴选标准的每一条；未核对 = 申报书（.docx）表格中没有这项数据（专家团队、合格率等），"
+        "需人工核对；字数一栏超过上限为红色，达到上限 95% 为黄色。",
         "证明材料（页）：按证明材料清单合并后的页数（证明材料有错误时为空）。"))]
     for r in reviewed:
         sheets.append(TextSheet(f"{r.id} {r.name}", _report_lines(r)))
@@ -351,6 +353,7 @@ def _paragraph_values(d: scoring.Decision, rank: int, standard_title: str) -> di
         "最少专家数": _fmt_value(r.figure("min_experts_per_occupation")),
         "合格率": _fmt_value(r.figure("latest_pass_rate"), "%"), "满意率": _fmt_value(r.figure("latest_satisfaction"), "%"),
         "标准名称": standard_title, "达标项数": sum(1 for t in r.report.thresholds if t.passed),
+        "未核对项数": len(r.unchecked),
         "总分": f"{d.score.total:.2f}" if d.score is not None else "", "排名": rank,
     }
 

@@ -220,8 +220,7 @@ def ineligible_reasons(r: Reviewed) -> list[str]:
     if not r.ok:
         return [f"无法审核：{r.reason}"]
     assert r.report is not None
-    reasons = [f"未达标：{t.article} {t.requirement or t.rule}（本单位 {t.actual}）"
-               for t in r.report.thresholds if not t.passed]
+    reasons = [f"未达标：{t.article} {t.requirement or t.rule}（本单位 {t.actual}）" for t in r.failed]
     reasons += [f"字数超过上限：{s.section.title} {s.counts.words} 字，超出 {s.over} 字"
                 for s in r.report.sections if s.over]
     return reasons
@@ -251,15 +250,18 @@ def recommend(reviewed: Sequence[Reviewed], quota: int, scores: ScoreResult | No
         s = by_id.get(r.id)
         standing = f"总分 {s.total:.2f}，第 {s.rank} 名{'（并列）' if s.tied else ''}" if s else f"排序第 {i + 1}"
         n = len(r.report.thresholds) if r.report else 0
+        met = f"符合遴选参考标准全部 {n} 项"
+        if r.unchecked:
+            met = (f"符合遴选参考标准 {n - len(r.unchecked)} 项，另 {len(r.unchecked)} 项申报书中没有数据、需人工核对（"
+                   + "、".join(f"{t.article} {t.requirement or t.rule}" for t in r.unchecked) + "）")
         if i < quota:
-            reasons = [f"符合遴选参考标准全部 {n} 项", standing]
+            reasons = [met, standing]
             if s is not None and i == quota - 1 and s.tied and i + 1 < len(eligible) \
                     and by_id[eligible[i + 1].id].rank == s.rank:
                 reasons.append("与下一名并列，名额已满：请评审组裁定")
             decisions.append(Decision(r, i + 1, True, reasons, s))
         else:
-            decisions.append(Decision(r, i + 1, False, [f"符合遴选参考标准全部 {n} 项", standing,
-                                                         f"超出推荐名额（不超过 {quota} 家）"], s))
+            decisions.append(Decision(r, i + 1, False, [met, standing, f"超出推荐名额（不超过 {quota} 家）"], s))
     position = len(decisions)
     for r in unscored:
         position += 1

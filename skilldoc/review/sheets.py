@@ -72,7 +72,7 @@ Value = str | int | Decimal | float | None
 class Column:
     """A column of a table; ``colour`` names the conditional colouring of its cells.
 
-    ``status``: 达标/推荐 green, 未达标/不推荐/无法读取 red; ``errors``: > 0 red;
+    ``status``: 达标/推荐 green, 未达标/不推荐/无法读取 red, 未核对 yellow; ``errors``: > 0 red;
     ``warnings``: > 0 yellow; ``limit`` (with a number): above it red, at 95% of it yellow;
     ``flag``: any text yellow.
     """
@@ -177,7 +177,7 @@ def _colour(ws: Worksheet, column: Column, ref: str) -> None:
     cf = ws.conditional_formatting
     if column.colour == "status":
         for word, fill, font in (("未达标", BAD, BAD_FONT), ("不推荐", BAD, BAD_FONT), ("无法", BAD, BAD_FONT),
-                                 ("达标", GOOD, GOOD_FONT), ("推荐", GOOD, GOOD_FONT)):
+                                 ("未核对", WARN, WARN_FONT), ("达标", GOOD, GOOD_FONT), ("推荐", GOOD, GOOD_FONT)):
             cf.add(ref, FormulaRule(formula=[f'ISNUMBER(SEARCH("{word}",{first}))'], fill=fill, font=font,
                                     stopIfTrue=True))
     elif column.colour == "errors":

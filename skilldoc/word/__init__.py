@@ -4,6 +4,8 @@
   Application and the eight sections' markup (``skilldoc import``, ``check X.docx``);
 - :func:`read_section` — a ``sections/N-名称.docx`` → section markup, as a ``.md`` file holds it;
 - :func:`extract_text` — all text of a .docx, for ``skilldoc count``;
+- :func:`check_package` — every XML part of a .docx checked (caps, no DTD, well-formed) before
+  python-docx loads the form template whole;
 - :func:`write_section` (in :mod:`.writer`) — section markup → a small .docx (``init --docx``, import).
 
 Layers: :mod:`.ooxml` opens the zip and parses the parts (size caps, no DTDs; the
@@ -19,24 +21,51 @@ from pathlib import Path
 from ..form import Section
 from ..markup import Block, parse
 from .form_reader import LITERAL_REF, FormDocument, Found, read_form, read_ticks
-from .ooxml import open_package
+from .ooxml import check_package, open_package
 from .text import Markup, MarkupWriter, body_text
 
-__all__ = ["FormDocument", "Found", "Markup", "ReadSection", "extract_text", "read_form", "read_section", "read_ticks",
+__all__ = ["FormDocument", "Found", "Markup", "ReadSection", "check_package", "extract_text", "load_form", "read_form", "read_section", "read_ticks",
            "rendered_sections"]
 
 
 def extract_text(path: Path) -> str:
     """All text of a .docx body — paragraphs and table cells, in document order, one line per
     non-empty paragraph (line breaks inside a paragraph kept as newlines)."""
-    return body_text(open_package(Path(path)))
+    return body_text(open_package(Path(path), styles=False))
+
+
+def load_form(path: Path) -> FormDocument:
+    """:func:`read_form`, converting a Word 97–2003 ``.doc`` with LibreOffice first when it is installed.
+
+    Without LibreOffice the .doc gets its own message saying how to save it as .docx.
+    """
+    import tempfile
+
+    from ..errors import Location, Problem, Severity
+    from .ooxml import DocxProblem
+
+    path = Path(path)
+    try:
+        return read_form(path)
+    except DocxProblem as exc:
+        if not exc.problems or exc.problems[0].code != "docx.doc":
+            raise
+        from ..office import convert_to_docx, find_soffice
+
+        if find_soffice() is None:
+            raise
+        with tempfile.TemporaryDirectory(prefix="skilldoc-doc-") as tmp:
+            document = read_form(convert_to_docx(path, Path(tmp)), shown_as=path)
+    document.problems.insert(0, Problem(
+        "这是旧版 Word 文档（.doc），已用 LibreOffice 转换为 .docx 后读取", Location(str(path)),
+        "转换可能改变个别格式；建议在 Word 中“另存为”.docx", Severity.WARNING, "docx.converted"))
+    return document
 
 
 def read_section(path: Path) -> Markup:
     """A section written in Word → its markup text (Jinja kept) and, per line, the paragraph it came from."""
     package = open_package(Path(path))
     return MarkupWriter(package).convert(package.body)
-
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ rows and shuffled rows do not matter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from .ooxml import Element, WordPackage, open_package, w, wattr
 from .text import Markup, MarkupWriter, paragraph_text
 
 TABLE_SHEET = "表头表格"  # Location.sheet for cells of the form table
+_LABEL_MAX = 60  # characters: the longest label (等级认定资质制造类职业（工种）数量) with room for spaces
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,10 @@ class _Cell:
     table_row: int = 1
     index: int = 1  # 1-based position in its row
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        return norm(self.text)
+        """The text as a label key; "" for long text (a value or a section body, never a label)."""
+        return norm(self.text) if len(self.text) <= _LABEL_MAX else ""
 
     @property
     def where(self) -> str:
@@ -153,7 +156,14 @@ def _is_label(cell: _Cell) -> bool:
 
 
 def _section_of(cell: _Cell) -> form.Section | None:
-    k = cell.key
+    return _section_of_key(cell.key)
+
+
+def _section_of_text(text: str) -> form.Section | None:
+    return _section_of_key(norm(text))
+
+
+def _section_of_key(k: str) -> form.Section | None:
     if k in _SECTION_KEYS:
         return _SECTION_KEYS[k]
     m = re.fullmatch(r"(\d)[.、]?(.+)", k)
@@ -335,6 +345,8 @@ class _Reader:
             name_cell = None
             if live and (live[0].key.startswith(_OCC_LABEL) or not _numberish(live[0].text)):
                 name_cell = live.pop(0)
+                if not _occupation_name(name_cell.text) and live and not _numberish(live[0].text):
+                    name_cell = live.pop(0)  # the label and the name in two cells
             figures = live[-n:] if len(live) > n else live
             texts = [c.text for c in figures] + [""] * (n - len(figures))
             name = _occupation_name(name_cell.text) if name_cell else ""
@@ -384,11 +396,42 @@ class _Reader:
                 if section is None or section in found or i + 1 >= len(live):
                     continue
                 body = live[i + 1].tc
-                kept = [el for el in body if not (el.tag == w("p") and norm(paragraph_text(el)) in skip)]
+                kept = [el for el in body if not (el.tag == w("p") and _is_guidance(paragraph_text(el), skip))]
                 found[section] = writer.convert(kept)
                 self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
                                         f"{sum(1 for x in found[section].lines if x)} 行", live[i + 1].where))
+        self._sections_after_table(writer, found, skip)
         return found
+
+    def _sections_after_table(self, writer: MarkupWriter, found: dict[form.Section, Markup], skip: set[str]) -> None:
+        """Sections written below the table (as 附页): a paragraph holding the title, then its body."""
+        current: form.Section | None = None
+        collected: dict[form.Section, list[Element]] = {}
+        starts: dict[form.Section, int] = {}
+        for number, el in enumerate(self.package.body, start=1):
+            if el.tag == w("p"):
+                text = paragraph_text(el).strip()
+                section = _section_of_text(text) if len(text) <= _LABEL_MAX else None
+                if section is not None and section not in found and section not in collected:
+                    current = section
+                    collected[section] = []
+                    starts[section] = number
+                    continue
+                if current is not None and _is_guidance(text, skip):
+                    continue
+            elif el.tag == w("sectPr"):
+                continue
+            if current is not None:
+                collected[current].append(el)
+        for section, elements in collected.items():
+            found[section] = writer.convert(elements)
+            self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
+                                    f"{sum(1 for x in found[section].lines if x)} 行",
+                                    f"表格后的正文（文档第 {starts[section]} 段起）"))
+
+
+def _is_guidance(text: str, skip: set[str]) -> bool:
+    return len(text) < 200 and norm(text) in skip
 
 
 def _numberish(text: str) -> bool:
@@ -464,16 +507,18 @@ _REQUIRED_LABELS = ("org_name", "category", "address", "postcode", "legal_name",
                     "fulltime_teachers", "instructors", "is_assessor")
 
 
-def read_form(path: Path) -> FormDocument:
+def read_form(path: Path, *, shown_as: Path | None = None) -> FormDocument:
     """Read a 申报书.docx into an Application (no experts, no evidence) and the eight sections.
 
     Raises :class:`InputError` when the file is not a Word document or not the
     form (the message lists the labels that were not found).  Everything that
-    could only partly be read is a warning in ``problems``.
+    could only partly be read is a warning in ``problems``.  ``shown_as``: the file that
+    messages name (the user's .doc when ``path`` is its converted copy).
     """
-    path = Path(path)
-    package = open_package(path)
+    package = open_package(Path(path))
+    path = Path(shown_as or path)
     reader = _Reader(package)
+    reader.path = path
     reader.header()
     reader.cover()
     writer = MarkupWriter(package)

@@ -111,8 +111,11 @@ def check_file(path: Path) -> None:
                     "请压缩文档中的图片（Word：文件 → 压缩图片）后再试", "docx.too_large")
 
 
-def open_package(path: Path) -> WordPackage:
-    """Open ``path`` as a .docx and parse its document, styles and numbering parts (size-capped)."""
+def open_package(path: Path, *, styles: bool = True) -> WordPackage:
+    """Open ``path`` as a .docx and parse its document, styles and numbering parts (size-capped).
+
+    ``styles=False``: the document part alone (plain text needs neither styles nor numbering).
+    """
     path = Path(path)
     check_file(path)
     kind = sniff(path)
@@ -140,11 +143,11 @@ def open_package(path: Path) -> WordPackage:
             if document is None:
                 raise _fail(path, "不是 Word 文档：缺少 word/document.xml（可能是其他 Office 文件）",
                             SAVE_AS_DOCX, "docx.not_docx")
-            targets = _relationships(zf, names, _rels_name(main), path)
-            styles = numbering = None
+            targets = _relationships(zf, names, _rels_name(main), path) if styles else []
+            style_root = numbering = None
             for rel_type, target in targets:
                 if rel_type.endswith("/styles"):
-                    styles = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
+                    style_root = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
                 elif rel_type.endswith("/numbering"):
                     numbering = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
@@ -158,9 +161,9 @@ def open_package(path: Path) -> WordPackage:
                     "在 Word 中“另存为”时选择“Word 文档（*.docx）”而不是“Strict Open XML 文档”", "docx.strict")
     if document.tag != w("document"):
         raise _fail(path, "不是 Word 文档：主文档部分不是 WordprocessingML", SAVE_AS_DOCX, "docx.not_docx")
-    package = WordPackage(path, document, styles, numbering)
-    if styles is not None:
-        for st in styles.iter(w("style")):
+    package = WordPackage(path, document, style_root, numbering)
+    if style_root is not None:
+        for st in style_root.iter(w("style")):
             sid = wattr(st, "styleId")
             name = st.find(w("name"))
             if sid:
@@ -172,28 +175,51 @@ def open_package(path: Path) -> WordPackage:
     return package
 
 
+def check_package(path: Path) -> None:
+    """Check every XML part of a .docx before another library loads it whole (the form template).
+
+    python-docx parses all parts of a package; this refuses first what it should never see:
+    a part over its size cap, a DTD or entity declaration, XML that is not well-formed (which
+    would otherwise be copied into a 申报书.docx that Word and LibreOffice cannot open).
+    """
+    path = Path(path)
+    check_file(path)
+    if sniff(path) != "zip":
+        open_package(path)  # raises the message for what it is (.doc, encrypted, empty, other)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.DOCX_MAX_ENTRIES:
+                raise _fail(path, f"压缩包中有 {len(infos)} 个条目，超过 Word 文档的合理范围（{limits.DOCX_MAX_ENTRIES}）",
+                            SAVE_AS_DOCX, "docx.too_large")
+            names = {i.filename: i for i in infos}
+            for name in names:
+                if name.endswith((".xml", ".rels")):
+                    cap = limits.DOCX_MAX_PART if name.startswith("word/document") else limits.DOCX_MAX_SIDE_PART
+                    _parse(zf, names, name, path, cap)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
+        raise _fail(path, f"文件已损坏，无法解压（{type(exc).__name__}）",
+                    "请重新获取原文件，或用 Word 打开后“另存为”.docx", "docx.damaged") from None
+
+
 def count_limits(package: WordPackage) -> None:
     """Refuse documents with absurd numbers of paragraphs, tables or rows before walking them."""
     path = package.path
-    paragraphs = tables = 0
-    for el in package.document.iter(w("p"), w("tbl")):
-        if el.tag == w("p"):
-            paragraphs += 1
-            if paragraphs > limits.DOCX_MAX_PARAGRAPHS:
-                raise _fail(path, f"文档段落数超过 {limits.DOCX_MAX_PARAGRAPHS:,}，超出申报书的合理范围",
-                            "请检查是否误选了其他文件", "docx.too_large")
-        else:
-            tables += 1
-            if tables > limits.DOCX_MAX_TABLES:
-                raise _fail(path, f"文档中的表格超过 {limits.DOCX_MAX_TABLES:,} 个，超出申报书的合理范围",
-                            "请检查是否误选了其他文件", "docx.too_large")
-            rows = el.findall(w("tr"))
-            if len(rows) > limits.DOCX_MAX_ROWS:
-                raise _fail(path, f"第 {tables} 个表格有 {len(rows):,} 行，超过上限 {limits.DOCX_MAX_ROWS:,}",
-                            "请检查是否误选了其他文件", "docx.too_large")
-            if any(len(tr.findall(w("tc"))) > limits.DOCX_MAX_CELLS for tr in rows):
-                raise _fail(path, f"第 {tables} 个表格一行超过 {limits.DOCX_MAX_CELLS} 个单元格",
-                            "请检查是否误选了其他文件", "docx.too_large")
+    paragraphs = int(package.document.xpath("count(//w:p)", namespaces={"w": W_NS}))
+    if paragraphs > limits.DOCX_MAX_PARAGRAPHS:
+        raise _fail(path, f"文档段落数超过 {limits.DOCX_MAX_PARAGRAPHS:,}，超出申报书的合理范围",
+                    "请检查是否误选了其他文件", "docx.too_large")
+    for tables, tbl in enumerate(package.document.iter(w("tbl")), start=1):
+        if tables > limits.DOCX_MAX_TABLES:
+            raise _fail(path, f"文档中的表格超过 {limits.DOCX_MAX_TABLES:,} 个，超出申报书的合理范围",
+                        "请检查是否误选了其他文件", "docx.too_large")
+        rows = tbl.findall(w("tr"))
+        if len(rows) > limits.DOCX_MAX_ROWS:
+            raise _fail(path, f"第 {tables} 个表格有 {len(rows):,} 行，超过上限 {limits.DOCX_MAX_ROWS:,}",
+                        "请检查是否误选了其他文件", "docx.too_large")
+        if any(len(tr.findall(w("tc"))) > limits.DOCX_MAX_CELLS for tr in rows):
+            raise _fail(path, f"第 {tables} 个表格一行超过 {limits.DOCX_MAX_CELLS} 个单元格",
+                        "请检查是否误选了其他文件", "docx.too_large")
 
 
 def _rels_name(part: str) -> str:
