@@ -371,6 +371,15 @@ def test_report_and_recommendation_are_reproducible(inbox: Path, tmp_path: Path)
     assert rows[2][6] == "不推荐" and "超出推荐名额" in rows[2][7]
 
 
+def test_output_folder_inside_the_inbox_is_not_an_application(tmp_path: Path) -> None:
+    inbox = tmp_path / "收到的申报"
+    _make_application(inbox / "01-示范", "浙江省示范市高级技工学校（虚构）", {})
+    for _ in range(2):  # the second run finds 审核结果/ (with its outputs) inside the inbox
+        result = CliRunner().invoke(cli, ["review", str(inbox), "-o", str(inbox / "审核结果")])
+        assert result.exit_code == 0, result.output
+        assert "共 1 份申报" in result.output
+
+
 def test_usage_errors(inbox: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["review", str(inbox), "-o", str(tmp_path), "--score-sheets", "2"])

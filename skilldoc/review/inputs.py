@@ -113,13 +113,15 @@ def _short(loc: Location) -> str:
     return Path(parts[0]).name + (f" {parts[1]}" if len(parts) > 1 else "")
 
 
-def collect(inputs: Sequence[Path]) -> tuple[list[Candidate], list[Path]]:
+def collect(inputs: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[Candidate], list[Path]]:
     """The applications among ``inputs``, in the order given (folders: by name); and the files skipped.
 
     Every input named on the command line becomes a candidate (an error row when
     it is not an application); inside a folder of applications, files that are
-    neither a folder nor a Word document are skipped and returned.
+    neither a folder nor a Word document are skipped and returned.  ``exclude``: folders that are
+    never applications (the output folder, when it sits among the inputs).
     """
+    excluded = {Path(p).resolve() for p in exclude}
     found: list[Candidate] = []
     skipped: list[Path] = []
     seen: set[Path] = set()
@@ -132,6 +134,8 @@ def collect(inputs: Sequence[Path]) -> tuple[list[Candidate], list[Path]]:
 
     for path in inputs:
         path = Path(path)
+        if path.exists() and path.resolve() in excluded:
+            continue
         if not path.exists():
             add(Candidate(path, "unknown", "找不到该文件或文件夹"))
         elif path.is_dir():
@@ -143,6 +147,8 @@ def collect(inputs: Sequence[Path]) -> tuple[list[Candidate], list[Path]]:
             if not children:
                 add(Candidate(path, "unknown", f"文件夹是空的：既不是申报文件夹（缺少 {LAYOUT.workbook}），也不含申报书"))
             for child in children:
+                if child.resolve() in excluded:
+                    continue
                 c = _classify(child, top=False)
                 if c is None:
                     skipped.append(child)
@@ -228,9 +234,9 @@ def _review_docx(r: Reviewed, limit: int | None, standards: Sequence[str | Path]
     r.report = api.check_docx(r.candidate.path, limit=limit, standards=standards)
 
 
-def review_all(inputs: Sequence[Path], *, limit: int | None = None,
-               standards: Sequence[str | Path] = ("national",)) -> tuple[list[Reviewed], list[Path]]:
-    candidates, skipped = collect(inputs)
+def review_all(inputs: Sequence[Path], *, limit: int | None = None, standards: Sequence[str | Path] = ("national",),
+               exclude: Sequence[Path] = ()) -> tuple[list[Reviewed], list[Path]]:
+    candidates, skipped = collect(inputs, exclude)
     return [review_one(c, i, limit=limit, standards=standards)
             for i, c in enumerate(candidates, start=1)], skipped
 

@@ -100,10 +100,7 @@ def review(inputs: Sequence[Path], out_dir: Path, options: ReviewOptions) -> Rev
     filled = [read_score_sheet(p) for p in score_files(options.scores)]
     _check_sheets(filled, rubric)
 
-    out_resolved = out_dir.resolve()
-    given = [p for p in inputs if Path(p).resolve() != out_resolved]
-    reviewed, skipped = review_all(given, limit=options.limit, standards=options.standards)
-    skipped = [p for p in skipped if p.resolve() != out_resolved]
+    reviewed, skipped = review_all(inputs, limit=options.limit, standards=options.standards, exclude=[out_dir])
     when = build_timestamp(None)
     outputs: dict[str, Path] = {}
 
