@@ -266,6 +266,16 @@ def ranked(reviewed: tuple[Path, str], inbox: Path) -> tuple[Path, str]:
     return final, result.output
 
 
+def test_the_same_expert_twice_is_refused(ranked: tuple[Path, str], inbox: Path, tmp_path: Path) -> None:
+    sheet = inbox.parent / "回收的评分表" / "评分表-专家01.xlsx"
+    copy = tmp_path / "又一份.xlsx"
+    shutil.copy(sheet, copy)
+    result = CliRunner().invoke(cli, ["review", str(inbox / "01-示范"), "-o", str(tmp_path / "o"), "--rubric", RUBRIC,
+                                      "--scores", str(sheet), "--scores", str(copy)])
+    assert result.exit_code == InputError.exit_code
+    assert "又一份.xlsx" in result.output and "同一位专家（张专家）" in result.output
+
+
 def test_scores_collected_with_flags(ranked: tuple[Path, str]) -> None:
     final, output = ranked
     assert "3 位专家" in output

@@ -242,7 +242,8 @@ def _score_spec(rubric: Rubric, reviewed: Sequence[Reviewed], n: int) -> ScoreSh
         cells = []
         for it in items:
             a = allowed(it, r.app, rubric)
-            cells.append(ScoreCell(a.low, a.high, a.fixed, f"{a.basis}；允许 {a.display}"))
+            note = f"{a.basis}；允许 {a.display}" if it.automatic else ""  # manual: the validation prompt says it
+            cells.append(ScoreCell(a.low, a.high, a.fixed, note))
         rows.append(ScoreRow(r.id, r.source, r.name, cells))
     evidence = {c.name + (c.variant or ""): "\n".join([c.report] + [e.text for e in c.evidence])
                 for c in rubric.categories}
@@ -257,7 +258,14 @@ def _check_sheets(filled: Sequence[FilledSheet], rubric: Rubric | None) -> None:
         return
     problems = []
     ids = [it.id for it in rubric.items]
+    seen: dict[str, Path] = {}
     for sheet in filled:
+        if sheet.expert in seen:
+            problems.append(Problem(f"与 {seen[sheet.expert].name} 是同一位专家（{sheet.expert}）的评分表",
+                                    Location(str(sheet.path)),
+                                    hint="每位专家只给一份评分表；若是两位专家，请在评分表 B2 单元格填写各自的姓名",
+                                    code="scores.duplicate"))
+        seen.setdefault(sheet.expert, sheet.path)
         if sheet.rubric_key != rubric.key or (sheet.variant or None) != rubric.variant:
             problems.append(Problem(
                 f"该评分表按“{sheet.rubric_key} {sheet.variant}”生成，与本次的评审细则“{rubric.key} {rubric.variant or ''}”不同",
