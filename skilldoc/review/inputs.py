@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from ..checks.engine import CheckReport, ThresholdResult
@@ -240,6 +239,3 @@ def review_all(inputs: Sequence[Path], *, limit: int | None = None, standards: S
     return [review_one(c, i, limit=limit, standards=standards)
             for i, c in enumerate(candidates, start=1)], skipped
 
-
-def decimal_or_none(m: Measurement | None) -> Decimal | None:
-    return m.value if m is not None else None
