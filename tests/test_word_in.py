@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -103,6 +104,8 @@ def test_check_docx_json_and_standard(built: Path, runner) -> None:  # type: ign
     assert result.exit_code == 0, result.output
     unchecked = [f for f in data["findings"] if f["code"] == "threshold.not_on_form"]
     assert unchecked and all(f["severity"] == "info" for f in unchecked)  # no experts on the form: not a failure
+    text = runner.invoke(cli, ["check", str(docx)]).output
+    assert re.search(r"第十二条 .*表中无此项数据\s+未核对", text)
 
 
 def test_check_docx_that_is_not_the_form_lists_missing_labels(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
@@ -452,3 +455,29 @@ def test_occupation_names_lose_their_label_number_and_blanks() -> None:
 
     assert _occupation_name("职业（工种）\n3. 电工") == "电工"
     assert _occupation_name("职业(工种) n. _____") == ""
+
+
+def test_a_workbook_renamed_docx_is_not_a_word_document(tmp_path: Path) -> None:
+    from skilldoc.workbook import write_workbook
+
+    path = tmp_path / "申报书.docx"
+    write_workbook(path, 2022)
+    with pytest.raises(InputError) as info:
+        read_form(path)
+    assert info.value.problems[0].code == "docx.not_docx"
+
+
+def test_an_encrypted_section_docx_is_named_in_the_message(sample_dir: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    (sample_dir / "sections" / "4-技能培训.md").unlink()
+    (sample_dir / "sections" / "4-技能培训.docx").write_bytes(_ole("EncryptedPackage"))
+    result = runner.invoke(cli, ["check", str(sample_dir)])
+    assert result.exit_code == 3
+    assert "sections/4-技能培训.docx：文档设置了打开密码" in result.output
+
+
+def test_section_texts_match_the_writer_side_reader(built: Path) -> None:
+    from skilldoc.docx_form import section_text
+    from skilldoc.word import section_texts
+
+    out = built / "output" / "申报书.docx"
+    assert section_texts(out) == section_text(out)

@@ -116,6 +116,8 @@ def _threshold_rows(results: Sequence[ThresholdResult], s: _Style) -> list[str]:
             marks.append(s("达标", "green"))
         elif r.severity is Severity.ERROR:
             marks.append(s("未达标", "red", "bold"))
+        elif r.severity is Severity.INFO:  # no data to check it against (check 申报书.docx)
+            marks.append(s("未核对", "dim"))
         else:
             marks.append(s("未达标（提示）", "yellow"))
     lines = _table([r[:-1] for r in rows], strip=False)

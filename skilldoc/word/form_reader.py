@@ -398,8 +398,8 @@ class _Reader:
                 body = live[i + 1].tc
                 kept = [el for el in body if not (el.tag == w("p") and _is_guidance(paragraph_text(el), skip))]
                 found[section] = writer.convert(kept)
-                self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
-                                        f"{sum(1 for x in found[section].lines if x)} 行", live[i + 1].where))
+                self.found.append(Found(f"第 {section.number} 部分“{section.name}”", _extent(found[section]),
+                                        live[i + 1].where))
         self._sections_after_table(writer, found, skip)
         return found
 
@@ -425,9 +425,13 @@ class _Reader:
                 collected[current].append(el)
         for section, elements in collected.items():
             found[section] = writer.convert(elements)
-            self.found.append(Found(f"第 {section.number} 部分“{section.name}”",
-                                    f"{sum(1 for x in found[section].lines if x)} 行",
+            self.found.append(Found(f"第 {section.number} 部分“{section.name}”", _extent(found[section]),
                                     f"表格后的正文（文档第 {starts[section]} 段起）"))
+
+
+def _extent(markup: Markup) -> str:
+    paragraphs = len({o for line, o in zip(markup.lines, markup.origins, strict=True) if line})
+    return f"{paragraphs} 段" if paragraphs else "（空）"
 
 
 def _is_guidance(text: str, skip: set[str]) -> bool:
@@ -552,4 +556,17 @@ def read_form(path: Path, *, shown_as: Path | None = None) -> FormDocument:
     if totals:
         cells.update({f"year.{t.year}": (TABLE_SHEET, "") for t in totals})
     app = Application(Header(header), tuple(totals), tuple(occupations), (), (), source=path, cells=cells)
-    return FormDocument(path, app, sources, reader.problems, reader.found, refs, origins)
+    return FormDocument(path, app, sources, reader.problems, sorted(reader.found, key=_report_order), refs, origins)
+
+
+def _report_order(found: Found) -> int:
+    """Header values (cover last among them), then 培训总量, occupations, sections — as on the form."""
+    if found.where == "封面":
+        return 1
+    if found.what == "培训总量":
+        return 2
+    if found.what.startswith("职业（工种）"):
+        return 3
+    if found.what.startswith("第 ") and "部分" in found.what:
+        return 4
+    return 0
