@@ -472,3 +472,13 @@ def test_applicant_text_stays_text_in_the_workbooks(tmp_path: Path) -> None:
     wb.close()
     taken: set[str] = set()
     assert [sheet_title("同名单位", taken) for _ in range(3)] == ["同名单位", "同名单位~2", "同名单位~3"]
+
+
+def test_check_a_hand_made_docx_with_the_rubric(tmp_path: Path) -> None:
+    path = tmp_path / "申报书.docx"
+    _hand_made_docx(path)
+    result = CliRunner().invoke(cli, ["check", str(path), "--rubric", RUBRIC])
+    assert result.exit_code in (0, 5), result.output
+    assert "培训成果·上年度培训量（10分）：10 分 [按数据]" in result.output  # 2600 人次 read from the Word table
+    assert "设施设备·基地培训场地（15分）：15 分 [按数据]" in result.output  # 12,000 m²
+    assert "申报书中没有证明材料清单，无法判断" in result.output
