@@ -10,8 +10,10 @@ an encrypted Office file (a password-protected .docx is an OLE container holding
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,31 +133,19 @@ def open_package(path: Path, *, styles: bool = True) -> WordPackage:
     if kind != "zip":
         raise _fail(path, "不是 Word 文档（.docx）：文件内容不是 Office 文档格式",
                     "如果是 WPS 或 RTF 文档，请" + SAVE_AS_DOCX, "docx.not_docx")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > limits.DOCX_MAX_ENTRIES:
-                raise _fail(path, f"压缩包中有 {len(infos)} 个条目，超过 Word 文档的合理范围（{limits.DOCX_MAX_ENTRIES}）",
-                            SAVE_AS_DOCX, "docx.too_large")
-            names = {i.filename: i for i in infos}
-            main = _main_part(zf, names, path)
-            document = _parse(zf, names, main, path, limits.DOCX_MAX_PART)
-            if document is None:
-                raise _fail(path, "不是 Word 文档：缺少 word/document.xml（可能是其他 Office 文件）",
-                            SAVE_AS_DOCX, "docx.not_docx")
-            targets = _relationships(zf, names, _rels_name(main), path) if styles else []
-            style_root = numbering = None
-            for rel_type, target in targets:
-                if rel_type.endswith("/styles"):
-                    style_root = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
-                elif rel_type.endswith("/numbering"):
-                    numbering = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
-        raise _fail(path, f"文件已损坏，无法解压（{type(exc).__name__}）",
-                    "文件可能没有下载或复制完整；请重新获取原文件，或用 Word 打开后“另存为”.docx", "docx.damaged") from None
-    except OSError as exc:
-        raise _fail(path, f"无法读取：{exc.strerror or exc}", "请确认文件没有被其他程序独占打开",
-                    "docx.unreadable") from None
+    with _zip(path) as (zf, names):
+        main = _main_part(zf, names, path)
+        document = _parse(zf, names, main, path, limits.DOCX_MAX_PART)
+        if document is None:
+            raise _fail(path, "不是 Word 文档：缺少 word/document.xml（可能是其他 Office 文件）",
+                        SAVE_AS_DOCX, "docx.not_docx")
+        targets = _relationships(zf, names, _rels_name(main), path) if styles else []
+        style_root = numbering = None
+        for rel_type, target in targets:
+            if rel_type.endswith("/styles"):
+                style_root = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
+            elif rel_type.endswith("/numbering"):
+                numbering = _parse(zf, names, target, path, limits.DOCX_MAX_SIDE_PART)
     if document.tag == f"{{{W_STRICT_NS}}}document":
         raise _fail(path, "文档是“Strict Open XML”格式，暂不支持",
                     "在 Word 中“另存为”时选择“Word 文档（*.docx）”而不是“Strict Open XML 文档”", "docx.strict")
@@ -186,20 +176,29 @@ def check_package(path: Path) -> None:
     check_file(path)
     if sniff(path) != "zip":
         open_package(path)  # raises the message for what it is (.doc, encrypted, empty, other)
+    with _zip(path) as (zf, names):
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                cap = limits.DOCX_MAX_PART if name.startswith("word/document") else limits.DOCX_MAX_SIDE_PART
+                _parse(zf, names, name, path, cap)
+
+
+@contextlib.contextmanager
+def _zip(path: Path) -> Iterator[tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]]:
+    """The open zip and its members by name; a damaged zip or too many members → DocxProblem."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > limits.DOCX_MAX_ENTRIES:
                 raise _fail(path, f"压缩包中有 {len(infos)} 个条目，超过 Word 文档的合理范围（{limits.DOCX_MAX_ENTRIES}）",
                             SAVE_AS_DOCX, "docx.too_large")
-            names = {i.filename: i for i in infos}
-            for name in names:
-                if name.endswith((".xml", ".rels")):
-                    cap = limits.DOCX_MAX_PART if name.startswith("word/document") else limits.DOCX_MAX_SIDE_PART
-                    _parse(zf, names, name, path, cap)
+            yield zf, {i.filename: i for i in infos}
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
         raise _fail(path, f"文件已损坏，无法解压（{type(exc).__name__}）",
-                    "请重新获取原文件，或用 Word 打开后“另存为”.docx", "docx.damaged") from None
+                    "文件可能没有下载或复制完整；请重新获取原文件，或用 Word 打开后“另存为”.docx", "docx.damaged") from None
+    except OSError as exc:
+        raise _fail(path, f"无法读取：{exc.strerror or exc}", "请确认文件没有被其他程序独占打开",
+                    "docx.unreadable") from None
 
 
 def count_limits(package: WordPackage) -> None:
