@@ -27,9 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .importer import ImportResult
     from .pipeline import BuildResult
     from .project import InitResult
+    from .review.rubric import RubricOutlook
+    from .review.run import ReviewResult
 
 __all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "check_docx", "count", "import_docx",
-           "init"]
+           "init", "review", "rubric_outlook"]
 
 
 def __getattr__(name: str) -> Any:
@@ -116,6 +118,45 @@ def _not_on_form(report: CheckReport, path: Path) -> CheckReport:
         f"{r.standard_title}{r.article}要求“{r.rule}”：申报书表格中没有这项数据，未核对", Location(str(path)),
         "请对照申报书正文和证明材料人工核对", Severity.INFO, "threshold.not_on_form") for r in unchecked]
     return report
+
+
+def rubric_outlook(directory: str | Path, rubric: str | Path, *, variant: str | None = None) -> RubricOutlook:
+    """The applicant's view of a scoring rubric (``skilldoc check --rubric``).
+
+    The points the workbook's figures earn on the automatic items, the ranges of the
+    others, and the 佐证材料 the rubric asks for that the evidence sheet seems to lack.
+    ``directory`` may also be a 申报书.docx (it has no evidence sheet: that part is left out).
+    """
+    from .review.rubric import load_rubric, outlook
+
+    loaded_rubric = load_rubric(rubric, variant)
+    path = Path(directory)
+    if path.is_dir():
+        from .pipeline import load
+
+        return outlook(loaded_rubric, load(path).app)
+    from .word import read_form
+
+    return outlook(loaded_rubric, read_form(path).app, evidence_listed=False)
+
+
+def review(inputs: Sequence[str | Path], out_dir: str | Path, *,
+           standards: Sequence[str | Path] = ("national",), limit: int | None = None,
+           rubric: str | Path | None = None, variant: str | None = None, score_sheets: int = 0,
+           scores: Sequence[str | Path] = (), quota: int | None = None,
+           report_template: str | Path | None = None) -> ReviewResult:
+    """Review many applications (``skilldoc review``): 审核汇总表.xlsx, score sheets, ranking, 推荐报告.
+
+    ``inputs``: applicant folders, 申报书.docx files, or folders holding several of either.
+    One unreadable application never stops the others: it gets its row with the reason.
+    """
+    from .review.run import ReviewOptions
+    from .review.run import review as _review
+
+    options = ReviewOptions(standards=standards, limit=limit, rubric=rubric, variant=variant,
+                            score_sheets=score_sheets, scores=[Path(p) for p in scores], quota=quota,
+                            report_template=Path(report_template) if report_template else None)
+    return _review([Path(p) for p in inputs], Path(out_dir), options)
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,

@@ -99,4 +99,11 @@ DOCX_MAX_CELLS = 200  # cells of one table row
 
 # --- LibreOffice (office.py) -------------------------------------------------------
 
+# --- the reviewer's workbooks (review/sheets.py: filled score sheets) ----------------
+
+SCORE_SHEET_MAX_FILE = 20 * MiB  # a filled score sheet on disk (one for 100 applications is about 30 KiB)
+SCORE_SHEET_MAX_INFLATED = 200 * MiB  # all its zip members inflated (a zip bomb is refused before parsing)
+SCORE_SHEET_MAX_ROWS = 5_000  # application rows read from one score sheet
+SCORE_SHEETS_MAX = 99  # score sheets handed out in one run (--score-sheets)
+
 # --- the web workbench (skilldoc/ui) -----------------------------------------------
