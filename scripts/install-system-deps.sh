@@ -10,6 +10,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffic
 installed fonts-noto-cjk || need+=(fonts-noto-cjk)
 installed fonts-wqy-zenhei || need+=(fonts-wqy-zenhei)
 installed fonts-dejavu-core || need+=(fonts-dejavu-core)  # ☑/☐ in 申报书.pdf; Latin font in tests
+# tests: a CJK font many machines have (ImageMagick pulls it in); the stamp font must not change with it
+installed fonts-droid-fallback || need+=(fonts-droid-fallback)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 if [ ${#need[@]} -eq 0 ]; then

@@ -18,15 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ChecksFailed, EvidenceError, InputError, Location, OutputError, Problem
+from .form import SECTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .checks.engine import CheckReport
     from .checks.wordcount import Counts
     from .evidence.bundle import BundleResult, Progress
+    from .importer import ImportResult
     from .pipeline import BuildResult
     from .project import InitResult
+    from .review.rubric import RubricOutlook
+    from .review.run import ReviewResult
 
-__all__ = ["BuildResult", "ChecksFailed", "EvidenceError", "build", "bundle_files", "check", "count", "init"]
+__all__ = ["BuildResult", "ChecksFailed", "EvidenceError", "build", "bundle_files", "check", "check_docx", "count", "import_docx",
+           "init", "review", "rubric_outlook"]
 
 
 def __getattr__(name: str) -> Any:
@@ -39,11 +44,24 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def init(directory: str | Path, *, year: int | None = None) -> InitResult:
-    """Create an applicant folder (workbook, eight section templates, evidence folder)."""
+def init(directory: str | Path, *, year: int | None = None, docx: bool = False) -> InitResult:
+    """Create an applicant folder (workbook, eight section templates, evidence folder).
+
+    ``docx``: the section templates are Word documents (``sections/N-名称.docx``).
+    """
     from .project import init_project
 
-    return init_project(Path(directory), year)
+    return init_project(Path(directory), year, docx=docx)
+
+
+def import_docx(source: str | Path, directory: str | Path, *, md: bool = False) -> ImportResult:
+    """Create an applicant folder from a 申报书.docx filled in by hand (``skilldoc import``).
+
+    ``directory`` must not exist or be empty; ``md``: sections as .md instead of .docx.
+    """
+    from .importer import import_form
+
+    return import_form(Path(source), Path(directory), md=md)
 
 
 def check(directory: str | Path, *, limit: int | None = None,
@@ -55,6 +73,90 @@ def check(directory: str | Path, *, limit: int | None = None,
     from .pipeline import check as _check
 
     return _check(Path(directory), limit=limit, standards=standards)
+
+
+def check_docx(path: str | Path, *, limit: int | None = None,
+               standards: Sequence[str | Path] = ("national",)) -> CheckReport:
+    """Check a 申报书.docx that skilldoc may not have made: the same report as :func:`check`.
+
+    Reads the form with :func:`skilldoc.word.read_form` (header table, 培训总量, occupations,
+    the eight sections) and runs every check that does not need the workbook's expert and
+    evidence sheets.  A literal （见证明材料第…页） counts as a citation.  Raises InputError
+    when the file is not a readable Word document or not the form.
+    """
+    from .checks.engine import run_checks
+    from .word import load_form, rendered_sections
+
+    document = load_form(Path(path))
+    reading = [p for p in document.problems if p.code != "import.label_missing"]
+    report = run_checks(document.app, rendered_sections(document), evidence_problems=reading,
+                        limit=limit or SECTIONS[0].limit, standards=standards)
+    return _not_on_form(report, Path(path))
+
+
+# Measurements the official form has no cells for (they come from the workbook's 职业工种 equipment
+# columns, 专家团队 and the years' 合格率/满意率): a .docx cannot fail them, only leave them unchecked.
+_NOT_ON_FORM = frozenset({"occupations_with_equipment", "min_experts_per_occupation", "experts_total",
+                          "latest_pass_rate", "latest_satisfaction"})
+
+
+def _not_on_form(report: CheckReport, path: Path) -> CheckReport:
+    import dataclasses
+
+    from .errors import Severity
+
+    unchecked = [r for r in report.thresholds if r.metric in _NOT_ON_FORM and not r.passed]
+    if not unchecked:
+        return report
+    ids = {(r.standard, r.rule_id) for r in unchecked}
+    report.thresholds = [dataclasses.replace(r, actual="表中无此项数据", severity=Severity.INFO, details=())
+                         if (r.standard, r.rule_id) in ids else r for r in report.thresholds]
+    drop = {f"{r.standard_title}{r.article}要求“{r.rule}”" for r in unchecked}
+    report.findings = [p for p in report.findings
+                       if not (p.code == "threshold.failed" and any(p.message.startswith(d) for d in drop))]
+    report.findings += [Problem(
+        f"{r.standard_title}{r.article}要求“{r.rule}”：申报书表格中没有这项数据，未核对", Location(str(path)),
+        "请对照申报书正文和证明材料人工核对", Severity.INFO, "threshold.not_on_form") for r in unchecked]
+    return report
+
+
+def rubric_outlook(directory: str | Path, rubric: str | Path, *, variant: str | None = None) -> RubricOutlook:
+    """The applicant's view of a scoring rubric (``skilldoc check --rubric``).
+
+    The points the workbook's figures earn on the automatic items, the ranges of the
+    others, and the 佐证材料 the rubric asks for that the evidence sheet seems to lack.
+    ``directory`` may also be a 申报书.docx (it has no evidence sheet: that part is left out).
+    """
+    from .review.rubric import load_rubric, outlook
+
+    loaded_rubric = load_rubric(rubric, variant)
+    path = Path(directory)
+    if path.is_dir():
+        from .pipeline import load
+
+        return outlook(loaded_rubric, load(path).app)
+    from .word import read_form
+
+    return outlook(loaded_rubric, read_form(path).app, evidence_listed=False)
+
+
+def review(inputs: Sequence[str | Path], out_dir: str | Path, *,
+           standards: Sequence[str | Path] = ("national",), limit: int | None = None,
+           rubric: str | Path | None = None, variant: str | None = None, score_sheets: int = 0,
+           scores: Sequence[str | Path] = (), quota: int | None = None,
+           report_template: str | Path | None = None) -> ReviewResult:
+    """Review many applications (``skilldoc review``): 审核汇总表.xlsx, score sheets, ranking, 推荐报告.
+
+    ``inputs``: applicant folders, 申报书.docx files, or folders holding several of either.
+    One unreadable application never stops the others: it gets its row with the reason.
+    """
+    from .review.run import ReviewOptions
+    from .review.run import review as _review
+
+    options = ReviewOptions(standards=standards, limit=limit, rubric=rubric, variant=variant,
+                            score_sheets=score_sheets, scores=[Path(p) for p in scores], quota=quota,
+                            report_template=Path(report_template) if report_template else None)
+    return _review([Path(p) for p in inputs], Path(out_dir), options)
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,
@@ -155,7 +257,7 @@ def _read_text(source: str | Path) -> str:
                                            hint="检查文件路径；读取标准输入请用 -")])
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from .docx_form import extract_text
+        from .word import extract_text
 
         return extract_text(path)
     if suffix in _NOT_TEXT:

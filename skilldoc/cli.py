@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import SEVERITY_LABEL, Problem, Severity, SkilldocError
+from .limits import SCORE_SHEETS_MAX
 
 EXIT_INTERNAL = 70
 
@@ -45,10 +46,10 @@ CLICK_MESSAGES = {
     "Missing option": "缺少选项",
     "Missing parameter": "缺少参数",
     "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "Missing command.": "缺少命令（init、check、build、bundle、count 之一）。",
+    "Missing command.": "缺少命令（init、import、check、build、bundle、count、review 之一）。",
     "No such option {name!r}.": "没有选项 {name}。",
     "No such option: {name}": "没有选项 {name}。",
-    "No such command {name!r}.": "没有命令“{name}”（可用：init、check、build、bundle、count）。",
+    "No such command {name!r}.": "没有命令“{name}”（可用：init、import、check、build、bundle、count、review）。",
     "Did you mean {possibility}?": "是否想写 {possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是否想写其中之一：{possibilities}？）",
     "Got unexpected extra argument ({args})": "多余的参数（{args}）",
@@ -174,18 +175,20 @@ def cli(verbose: bool) -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
 @click.argument("directory", metavar="文件夹", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--year", type=int, default=None, metavar="年份", help="填报年份（默认今年）；培训总量取此前三年。")
+@click.option("--docx", is_flag=True, help="八个正文模板写成 Word 文档（sections/N-名称.docx），而不是文本文件（.md）。")
 @handle_errors
-def init(directory: Path, year: int | None) -> None:
+def init(directory: Path, year: int | None, docx: bool) -> None:
     """创建申报文件夹：申报数据.xlsx、八个正文模板和证明材料文件夹。
 
     \b
     例：
       skilldoc init 我的申报
       skilldoc init 我的申报 --year 2022   # 按 2022 年填报（培训总量为 2019—2021 年）
+      skilldoc init 我的申报 --docx        # 正文用 Word 撰写
     """
     from . import api
 
-    result = api.init(directory, year=year)
+    result = api.init(directory, year=year, docx=docx)
     click.echo(f"已创建申报文件夹：{result.root}")
     for path in result.created:
         click.echo(f"  {path.relative_to(result.root)}")
@@ -193,34 +196,93 @@ def init(directory: Path, year: int | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
-@click.argument("directory", metavar="申报文件夹", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("directory", metavar="申报文件夹|申报书.docx", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="报告格式：text 供人阅读，json 供其他程序读取。")
 @click.option("--limit", type=int, default=None, metavar="字数", help="每部分字数上限（默认 3000）。")
 @click.option("--standard", "standards", multiple=True, metavar="标准",
               help="对照的遴选标准，可多次指定：national（默认，国家技能根基工程培训基地建设遴选参考标准）、"
                    "hr2022-62-new、hr2022-62-existing（人社部发〔2022〕62号 新建/已建项目），或一个 .toml 文件。")
+@click.option("--rubric", default=None, metavar="评审细则",
+              help="另外按评分细则估算：gaojineng-jidi（高技能人才培训基地认定评审细则）或一个 .toml 文件。")
+@click.option("--variant", default=None, metavar="类型", help="评审细则的类型，如 线下基地（默认）、线上平台。")
 @handle_errors
-def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ...]) -> None:
+def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ...], rubric: str | None,
+          variant: str | None) -> None:
     """检查申报材料：各部分字数、必填项、数据一致性、证明材料与遴选参考标准。
+
+    也可以直接检查一份申报书（.docx，不论是否由 skilldoc 生成）：从表格和正文读出的内容做同样的检查。
 
     \b
     例：
       skilldoc check 我的申报
       skilldoc check 我的申报 --format json > 检查报告.json
       skilldoc check 我的申报 --standard hr2022-62-new
+      skilldoc check 申报书.docx
+      skilldoc check 我的申报 --rubric gaojineng-jidi   # 按评审细则看数据可得的分数和缺少的佐证材料
     """
     from . import api
     from .checks.report import format_json, format_text
 
-    report = api.check(directory, limit=limit, standards=standards or ("national",))
+    if variant and not rubric:
+        raise click.UsageError("--variant 需与 --rubric 一起使用。")
+    chosen = standards or ("national",)
+    if directory.is_dir():
+        report = api.check(directory, limit=limit, standards=chosen)
+    else:
+        report = api.check_docx(directory, limit=limit, standards=chosen)
+    view = api.rubric_outlook(directory, rubric, variant=variant) if rubric else None
     if fmt == "json":
-        click.echo(format_json(report))
+        if view is None:
+            click.echo(format_json(report))
+        else:
+            from .review.rubric import outlook_dict
+
+            data = json.loads(format_json(report))
+            data["rubric"] = outlook_dict(view)
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(report, color=sys.stdout.isatty()))
+        if view is not None:
+            from .review.rubric import format_outlook
+
+            click.echo("")
+            click.echo(format_outlook(view))
     if report.has_errors:  # evidence that cannot be used: 4, as build says; other findings: 5
         click.get_current_context().exit(api.EvidenceError.exit_code if report.evidence_failed
                                          else api.ChecksFailed.exit_code)
+
+
+@cli.command(name="import", context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
+@click.argument("source", metavar="申报书.docx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(path_type=Path))
+@click.option("--md", is_flag=True, help="正文写成文本文件（sections/N-名称.md），默认写成 Word 文档（.docx）。")
+@handle_errors
+def import_(source: Path, directory: Path, md: bool) -> None:
+    """从手工填写的申报书（.docx）建立申报文件夹：表头各项、培训总量、职业（工种）和八个部分的正文。
+
+    文件夹必须不存在或为空；原申报书不会被修改。读不出或只读出一部分的内容会列出（警告），请在工作簿中补全。
+
+    \b
+    例：
+      skilldoc import 去年的申报书.docx 我的申报
+      skilldoc import 申报书.docx 我的申报 --md
+    """
+    from . import api
+
+    result = api.import_docx(source, directory, md=md)
+    click.echo(f"已从 {result.source} 导入，读到的内容：")
+    for item in result.found:
+        click.echo(f"  {item.what}：{item.value}（{item.where}）")
+    if result.literal_refs:
+        click.echo("正文中手写的证明材料页码（已按原文保留，登记证明材料后可换成 {{ 证明(\"编号\") }}）：")
+        for title, ref in result.literal_refs:
+            click.echo(f"  {title}：{ref}")
+    echo_problems(result.warnings)
+    click.echo(f"已创建申报文件夹：{result.root}")
+    for path in result.created:
+        click.echo(f"  {path.relative_to(result.root)}")
+    click.echo("下一步：在 申报数据.xlsx 中补全专家团队和证明材料，然后运行 skilldoc check。")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
@@ -251,6 +313,54 @@ def build(directory: Path, out_dir: Path | None, force: bool, pdf: bool, duplex:
     result = api.build(directory, out_dir=out_dir, force=force, pdf=pdf, duplex=duplex, odd_items=odd_items,
                        stamp=stamp, start=start, progress=_progress_factory())
     echo_problems(result.warnings)
+    click.echo(result.summary())
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
+@click.argument("inputs", nargs=-1, required=True, metavar="申报...", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="文件夹", help="输出文件夹（审核汇总表.xlsx 等写在这里）。")
+@click.option("--standard", "standards", multiple=True, metavar="标准",
+              help="对照的遴选标准（同 skilldoc check），默认 national。")
+@click.option("--limit", type=int, default=None, metavar="字数", help="每部分字数上限（默认 3000）。")
+@click.option("--rubric", default=None, metavar="评审细则",
+              help="评审细则：gaojineng-jidi（高技能人才培训基地认定评审细则）或一个 .toml 文件。")
+@click.option("--variant", default=None, metavar="类型", help="评审细则的类型，如 线下基地（默认）、线上平台。")
+@click.option("--score-sheets", type=click.IntRange(min=1, max=SCORE_SHEETS_MAX), default=None, metavar="N",
+              help="生成 N 份专家评分表（评分表-专家01.xlsx …），需要 --rubric。")
+@click.option("--scores", "scores", multiple=True, type=click.Path(exists=True, path_type=Path),
+              metavar="评分表", help="收集专家填好的评分表：一个 .xlsx 或放着评分表的文件夹（可多次指定），"
+                                  "生成 评分汇总表.xlsx，需要 --rubric。")
+@click.option("--quota", type=click.IntRange(min=1), default=None, metavar="N",
+              help="推荐名额（盟市 3，省 5）：生成 推荐汇总表.xlsx 和 推荐报告.docx。")
+@click.option("--report-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              metavar="模板", help="推荐报告中每个推荐单位那段文字的 Jinja 模板（默认见 README）。")
+@handle_errors
+def review(inputs: tuple[Path, ...], out_dir: Path, standards: tuple[str, ...], limit: int | None,
+           rubric: str | None, variant: str | None, score_sheets: int | None, scores: tuple[Path, ...],
+           quota: int | None, report_template: Path | None) -> None:
+    """审核多份申报：汇总表、专家评分表、评分汇总、按名额排序推荐。
+
+    每个“申报”可以是申报文件夹、申报书 .docx，或包含多份申报的文件夹。某一份无法读取时，
+    汇总表中该行写明原因，其余照常审核。
+
+    \b
+    例：
+      skilldoc review 收到的申报/ -o 审核结果
+      skilldoc review 收到的申报/ -o 审核结果 --rubric gaojineng-jidi --score-sheets 5
+      skilldoc review 收到的申报/ -o 审核结果 --rubric gaojineng-jidi --scores 回收的评分表/ --quota 3
+    """
+    from . import api
+
+    if (score_sheets or scores) and not rubric:
+        raise click.UsageError("--score-sheets 和 --scores 需要同时给出 --rubric。")
+    if variant and not rubric:
+        raise click.UsageError("--variant 需与 --rubric 一起使用。")
+    if report_template and not quota:
+        raise click.UsageError("--report-template 需与 --quota 一起使用。")
+    result = api.review(list(inputs), out_dir, standards=standards or ("national",), limit=limit, rubric=rubric,
+                        variant=variant, score_sheets=score_sheets or 0, scores=list(scores), quota=quota,
+                        report_template=report_template)
     click.echo(result.summary())
 
 

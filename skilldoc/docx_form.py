@@ -64,6 +64,7 @@ from .resources import template_path
 __all__ = [
     "PLACEHOLDERS",
     "STYLES",
+    "column_widths",
     "default_template",
     "extract_text",
     "make_template",
@@ -82,6 +83,7 @@ TITLE_FONT = "方正小标宋简体"
 SYMBOL_FONT = "Segoe UI Symbol"  # has ☑ ☐; office.py maps it to DejaVu Sans for LibreOffice on Linux
 
 TICKED, UNTICKED = "☑", "☐"
+GROUP_TRAINING = form.HEADER_BY_KEY["is_assessor"].group  # 培训评价能力, repeated on the continuation page
 
 
 LIST_STEP = 0.85  # cm: a list level is indented like a first line (two characters of 12 pt)
@@ -261,7 +263,59 @@ def _set_lang(rpr: Any) -> None:
             rpr.append(lang)
     if lang.get(qn("w:val")) is None:
         lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
+    if lang.get(qn("w:eastAsia")) != NO_LANGUAGE:  # a joined unit keeps its "no language" (see _joined_run)
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+# --- keeping units whole across line ends ---------------------------------------------------
+#
+# U+2060 WORD JOINER forbids a line break where it stands.  skilldoc writes it only in runs
+# marked ``w:noProof`` (which changes nothing on the page), and reading a DOCX back drops
+# U+2060 from such runs, so the joiners are never mistaken for text and never counted.
+# LibreOffice's Chinese line breaking ignores U+2060 between two ideographs; it honours it
+# in a run whose East Asian language is "zxx" (no linguistic content), which is what the
+# cover's （公章） gets.  Between a digit and a dash (第4—5页, 2019—2021年) zh-CN is enough.
+
+WORD_JOINER = "\u2060"
+NO_LANGUAGE = "zxx"
+_RANGE_DASH = re.compile(r"(?<=\d)—(?=\d)")
+
+
+def _joiner_rpr(run: Any, *, no_language: bool = False) -> None:
+    rpr = run.get_or_add_rPr()
+    rpr.insert_element_before(OxmlElement("w:noProof"), *(f"w:{t}" for t in (
+        "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+        "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+        "eastAsianLayout", "specVanish", "oMath")))
+    if no_language:
+        _set_lang(rpr)
+        rpr.find(qn("w:lang")).set(qn("w:eastAsia"), NO_LANGUAGE)
+
+
+def _joined_run(paragraph: DocxParagraph, text: str) -> Any:
+    """A run holding ``text`` (East Asian characters) with a word joiner between each two,
+    so that no line ends inside it: the cover's （公章）."""
+    inner = text[1:-1] if text[:1] in "（(" and text[-1:] in "）)" else text
+    joined = WORD_JOINER.join(inner)
+    run = paragraph.add_run(text.replace(inner, joined, 1) if inner else text)
+    _joiner_rpr(run._r, no_language=True)
+    return run
+
+
+def _add_text(paragraph: DocxParagraph, text: str) -> list[Any]:
+    """Runs for ``text``, with a joiner run on each side of the dash of a number range."""
+    runs = []
+    pieces = _RANGE_DASH.split(text)
+    for i, piece in enumerate(pieces):
+        if i:
+            for part in (WORD_JOINER, "—", WORD_JOINER):
+                run = paragraph.add_run(part)
+                if part == WORD_JOINER:
+                    _joiner_rpr(run._r)
+                runs.append(run)
+        if piece:
+            runs.append(paragraph.add_run(piece))
+    return runs
 
 
 def _set_first_line_chars(ppr: Any, chars: int, size_pt: float) -> None:
@@ -294,8 +348,12 @@ def _tc(width: int, span: int, *, vmerge: str | None = None, valign: str = "cent
     return tc
 
 
-def _tbl(grid: Sequence[int], style_id: str | None) -> Any:
-    """An empty ``w:tbl`` with a fixed layout over ``grid`` (twips)."""
+def _tbl(grid: Sequence[int], style_id: str | None, *, top_border: bool = True) -> Any:
+    """An empty ``w:tbl`` with a fixed layout over ``grid`` (twips).
+
+    ``top_border=False`` for a table that continues the one above it (the bottom
+    border of that one is the line between them).
+    """
     tbl = OxmlElement("w:tbl")
     tblpr = OxmlElement("w:tblPr")
     if style_id:
@@ -305,7 +363,10 @@ def _tbl(grid: Sequence[int], style_id: str | None) -> Any:
     tblpr.append(_el("w:tblInd", w="0", type="dxa"))
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+        if side == "top" and not top_border:
+            borders.append(_el("w:top", val="nil"))
+        else:
+            borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
     tblpr.append(borders)
     tblpr.append(_el("w:tblLayout", type="fixed"))
     mar = OxmlElement("w:tblCellMar")
@@ -334,6 +395,20 @@ def _tr(*, min_height: int | None, cant_split: bool, header: bool = False) -> An
     if len(trpr):
         tr.append(trpr)
     return tr
+
+
+def _spacer() -> Any:
+    """The paragraph between two tables that continue each other: 1 pt high, so they look like one."""
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    ppr.append(_el("w:keepNext"))
+    ppr.append(_el("w:spacing", before="0", after="0", line="20", lineRule="exact"))
+    rpr = OxmlElement("w:rPr")
+    rpr.append(_el("w:sz", val="2"))
+    rpr.append(_el("w:szCs", val="2"))
+    ppr.append(rpr)
+    p.append(ppr)
+    return p
 
 
 def _add_page_field(paragraph: DocxParagraph) -> None:
@@ -414,7 +489,10 @@ def _paragraph_text(p: Any) -> str:
     out: list[str] = []
     for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:sym")):
         if el.tag == qn("w:t"):
-            out.append(el.text or "")
+            text = el.text or ""
+            if WORD_JOINER in text and el.getparent().find(f"{qn('w:rPr')}/{qn('w:noProof')}") is not None:
+                text = text.replace(WORD_JOINER, "")  # skilldoc's line-breaking joiner, not text
+            out.append(text)
         elif el.tag == qn("w:tab"):
             if el.getparent().tag == qn("w:r"):
                 out.append("\t")
@@ -447,6 +525,110 @@ def _zip_bytes(data: bytes, when: dt.datetime) -> bytes:
                 dst.writestr(info, src.read(name), compresslevel=6)
     return out.getvalue()
 
+
+# --- the package: what Word and WPS open (no leftovers of python-docx's default template) ---
+
+# Every font the styles name, for the font table (Word's substitution uses altName and
+# charset; 86 = GB2312).  (name, altName, charset, family, pitch)
+FONT_TABLE: tuple[tuple[str, str | None, str, str, str], ...] = (
+    (LATIN_FONT, None, "00", "roman", "variable"),
+    (BODY_FONT, "FangSong_GB2312", "86", "modern", "fixed"),
+    (HEI_FONT, "SimHei", "86", "modern", "fixed"),
+    (KAI_FONT, "KaiTi_GB2312", "86", "modern", "fixed"),
+    (TITLE_FONT, "FZXiaoBiaoSong-B05S", "86", "script", "variable"),
+    ("宋体", "SimSun", "86", "auto", "variable"),
+    (SYMBOL_FONT, None, "00", "swiss", "variable"),
+)
+APPLICATION = "skilldoc"
+_RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _font_table_xml() -> bytes:
+    fonts = []
+    for name, alt, charset, family, pitch in FONT_TABLE:
+        alt_el = f'<w:altName w:val="{alt}"/>' if alt else ""
+        fonts.append(f'<w:font w:name="{name}">{alt_el}<w:charset w:val="{charset}"/>'
+                     f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f'<w:fonts xmlns:w="{_W_NS}">{"".join(fonts)}</w:fonts>').encode()
+
+
+def _app_xml() -> bytes:
+    """docProps/app.xml naming skilldoc, without page or word counts (no count is better than a wrong one)."""
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>{APPLICATION}</Application><DocSecurity>0</DocSecurity>"
+            "<LinksUpToDate>false</LinksUpToDate></Properties>").encode()
+
+
+def _honest_package(document: Any) -> None:
+    """What every written DOCX gets: our app.xml, no thumbnail of something else, a valid zoom."""
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = _app_xml()
+    settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
+    preview = settings.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        settings.remove(preview)
+
+
+def _clean_template_package(document: Any) -> None:
+    """Drop python-docx's default-template leftovers from a new template.
+
+    Removes stylesWithEffects.xml (python-docx's own 160 styles, none of ours), the
+    bibliography customXml, the styles nothing uses; writes a font table of our fonts,
+    zoom 100 % and zh-CN as the theme's East Asian language.
+    """
+    _honest_package(document)
+    part = document.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype in (_RT_STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
+            part.rels.pop(rid)
+        elif rel.reltype == RT.FONT_TABLE and not rel.is_external:
+            rel.target_part._blob = _font_table_xml()
+    settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None:
+        zoom.attrib.pop(qn("w:val"), None)
+        zoom.set(qn("w:percent"), "100")
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    _prune_styles(document)
+
+
+def _prune_styles(document: Any) -> None:
+    """Keep only the styles the document uses (and ours, the defaults and what they build on)."""
+    styles_el = document.styles.element
+    by_id = {st.get(qn("w:styleId")): st for st in styles_el.findall(qn("w:style"))}
+    keep: set[str] = {document.styles[spec.name].style_id for spec in STYLES}
+    keep |= {sid for sid, st in by_id.items() if st.get(qn("w:default")) in ("1", "true", "on")}
+    roots = [document.element] + [p.element for p in _header_footer_parts(document)]
+    roots.append(document.part.numbering_part.element)
+    for root in roots:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            keep |= {el.get(qn("w:val")) for el in root.iter(qn(tag))}
+    todo = list(keep)
+    while todo:
+        st = by_id.get(todo.pop())
+        if st is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = st.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in keep:
+                keep.add(ref.get(qn("w:val")))
+                todo.append(ref.get(qn("w:val")))
+    for sid, st in by_id.items():
+        if sid not in keep:
+            styles_el.remove(st)
 
 # --- styles --------------------------------------------------------------------------
 
@@ -676,7 +858,7 @@ def make_template(out: Path) -> Path:
         p.add_run("\t")
         p.add_run("{{" + label + "}}", style="填写内容")
         if seals.get(label):
-            p.add_run(form.COVER_SEAL)
+            _joined_run(p, form.COVER_SEAL)
     spacer = document.add_paragraph(style="封面落款")
     spacer.paragraph_format.space_before = Pt(110)
     spacer.add_run(form.ISSUER)
@@ -713,6 +895,7 @@ def make_template(out: Path) -> Path:
     _stamp_run_fonts(document.element.body, resolver)
     for part in _header_footer_parts(document):
         _stamp_run_fonts(part.element, resolver)
+    _clean_template_package(document)
     buf = io.BytesIO()
     document.save(buf)
     _atomic_write(Path(out), _zip_bytes(buf.getvalue(), fixed))
@@ -815,10 +998,10 @@ class _Writer:
         p._p.style = self.style_ids[style]  # by id: python-docx's lookup by name is slow
         for item in runs:
             if isinstance(item, Run):
-                run = p.add_run(item.text)
-                if item.bold:
-                    run.bold = True
-                    run.font.cs_bold = True
+                for run in _add_text(p, item.text):
+                    if item.bold:
+                        run.bold = True
+                        run.font.cs_bold = True
             else:
                 text, char_style = item
                 run = p.add_run(text)
@@ -828,10 +1011,10 @@ class _Writer:
 
     # -- the form table ----------------------------------------------------------
 
-    def build_table(self, app: Application, sections: Sequence[RenderedSection]) -> Any:
-        tbl = _tbl(GRID, self.style_ids["申报书表格"])
-        self.tbl = tbl
-        self._table_obj = DocxTable(tbl, self.document)
+    def build_table(self, app: Application, sections: Sequence[RenderedSection]) -> list[Any]:
+        """The form: the header table, the occupations table and the sections table (with the
+        tiny paragraphs Word needs between tables), in document order."""
+        tbl = self._new_table(GRID)
         header = app.header
         where = Location(LAYOUT.workbook, sheet=LAYOUT.sheets["header"])
 
@@ -869,7 +1052,7 @@ class _Writer:
         rows.append([("", 1, "continue"), ("", 3, "continue")] + [(L[k].label, 3, None) for k in breakdown])
         rows.append([("", 1, "continue"), (v("instructors"), 3, None)] + [(v(k), 3, None) for k in breakdown])
         occupations = list(app.occupations)
-        rows.append([("培训评价能力", 1, "restart"), (L["is_assessor"].label, 4, None),
+        rows.append([(GROUP_TRAINING, 1, "restart"), (L["is_assessor"].label, 4, None),
                      (self._yes_no(header.get("is_assessor")), 4, None),
                      (L["assessor_since"].label, 4, None), (v("assessor_since"), 4, None),
                      (L["assessed_occupations"].label, 5, None), (v("assessed_occupations"), 3, None)])
@@ -885,6 +1068,16 @@ class _Writer:
             figures += [(format_value(t.trained if t else None), 3, None),
                         (format_value(t.advanced if t else None), 3, None)]
         rows.append([("", 1, "continue"), ("", 6, "continue")] + figures)
+        for row in rows:
+            self._form_row(row)
+        parts = [tbl]
+        # The occupations: a table of their own whose first two rows (the group label
+        # 培训评价能力 and the column headers) Word and LibreOffice repeat on every page
+        # the rows continue on, as the official form's continuation page does.
+        rows = []
+        rows.append([(GROUP_TRAINING, 1, "restart"), (form.OCCUPATION_COLUMNS[0].label, 6, "restart")]
+                    + [(f"{y}年", 6, None) for y in years])
+        rows.append([("", 1, "continue"), ("", 6, "continue")] + [(s, 3, None) for _ in years for s in sub])
         occ_where = Location(LAYOUT.workbook, sheet=LAYOUT.sheets["occupations"])
         for i, occ in enumerate(occupations or [None], start=1):
             name = self.clean(occ.name, occ_where, "职业（工种）名称") if occ else ""
@@ -895,15 +1088,25 @@ class _Writer:
                 cells += [(format_value(oy.trained if oy else None), 3, None),
                           (format_value(oy.advanced if oy else None), 3, None)]
             rows.append(cells)
-        for row in rows:
-            self._form_row(row)
+        parts += [_spacer(), self._new_table(GRID, top_border=False)]
+        for r, row in enumerate(rows):
+            self._form_row(row, header=r < 2)
+        # The eight sections: a third table, so that the occupation headers do not repeat
+        # over the sections' pages.
+        parts += [_spacer(), self._new_table(GRID, top_border=False)]
         by_title = {s.section.title: s for s in sections}
         for section in SECTIONS:
-            self._section_row(section, by_title.get(section.title))
+            self._section_rows(section, by_title.get(section.title))
+        return parts
+
+    def _new_table(self, grid: Sequence[int], *, top_border: bool = True) -> Any:
+        tbl = _tbl(grid, self.style_ids["申报书表格"], top_border=top_border)
+        self.tbl = tbl
+        self._table_obj = DocxTable(tbl, self.document)
         return tbl
 
-    def _form_row(self, cells: Sequence[tuple[Any, int, str | None]]) -> None:
-        tr = _tr(min_height=ROW_H, cant_split=True)
+    def _form_row(self, cells: Sequence[tuple[Any, int, str | None]], *, header: bool = False) -> None:
+        tr = _tr(min_height=ROW_H, cant_split=True, header=header)
         self.tbl.append(tr)
         col = 0
         for content, span, vmerge in cells:
@@ -946,12 +1149,14 @@ class _Writer:
 
     # -- sections ---------------------------------------------------------------
 
-    def _section_row(self, section: Section, rendered: RenderedSection | None) -> None:
-        tr = _tr(min_height=ROW_H * 4, cant_split=False)
-        self.tbl.append(tr)
-        title = self.cell(tr, 5, 0, valign="top")
-        self.para(title, "栏目标题", [(section.title, None)])
-        body = self.cell(tr, 20, 5, valign="top")
+    def _section_rows(self, section: Section, rendered: RenderedSection | None) -> None:
+        """One section: the title on the left (one cell merged down), the body on the right.
+
+        The body is split into rows at its headings, each heading in a row with the block it
+        introduces; that row does not split across pages when it is short, so a heading never
+        ends a page.  (Neither Word nor LibreOffice applies "keep with next" to paragraphs
+        inside one table cell.)  The lines between the body rows are not drawn.
+        """
         source = getattr(rendered, "source", None)
         where = Location(f"{source.parent.name}/{source.name}" if isinstance(source, Path)
                          else f"{LAYOUT.sections_dir}/{section.filename}")
@@ -962,13 +1167,28 @@ class _Writer:
             if not blocks and rendered.text.strip():
                 blocks = tuple(Paragraph((Run(chunk.strip("\n")),))
                                for chunk in re.split(r"\n\s*\n", rendered.text) if chunk.strip())
+        chunks = _chunks_at_headings(blocks) or [((), False)]
         body_width = sum(GRID[5:]) - 2 * CELL_MARGIN
-        for block in blocks:
-            self._block(body, block, where, what, body_width)
-        if not blocks:
-            self.para(body, "申报书正文")
-        elif body._tc[-1].tag == qn("w:tbl"):  # Word wants a paragraph at the end of a cell
-            self.para(body, "正文表格文字").paragraph_format.space_after = Pt(0)
+        for i, (chunk, keep) in enumerate(chunks):
+            first, last = i == 0, i == len(chunks) - 1
+            tr = _tr(min_height=ROW_H * 4 if first and last else None, cant_split=keep)
+            self.tbl.append(tr)
+            title = self.cell(tr, 5, 0, valign="top", vmerge=None if first and last else
+                              "restart" if first else "continue")
+            if first:
+                self.para(title, "栏目标题", [(section.title, None)])
+            else:
+                self.para(title, "栏目标题")
+            body = self.cell(tr, 20, 5, valign="top")
+            _open_borders(body._tc, top=not first, bottom=not last)
+            for k, block in enumerate(chunk):
+                self._block(body, block, where, what, body_width)
+                if isinstance(block, Paragraph) and k + 1 < len(chunk) and isinstance(chunk[k + 1], Table):
+                    body.paragraphs[-1].paragraph_format.keep_with_next = True  # a caption (Word honours it)
+            if not chunk:
+                self.para(body, "申报书正文")
+            elif body._tc[-1].tag == qn("w:tbl"):  # Word wants a paragraph at the end of a cell
+                self.para(body, "正文表格文字").paragraph_format.space_after = Pt(0)
 
     def _runs(self, runs: Inlines, where: Location, what: str) -> list[Run]:
         return [Run(self.clean(r.text, where, what), r.bold) for r in runs]
@@ -1031,21 +1251,26 @@ class _Writer:
         return self.bullet_num
 
     def _table(self, cell: _Cell, table: Table, where: Location, what: str, width: int) -> None:
+        """A pipe table in a section: columns sized by their content, the header row repeated
+        on every page the table continues on, short rows never split across pages."""
         ncols = max((len(r) for r in table.rows), default=0)
         if not ncols:
             return
-        col_w = width // ncols
-        grid = [col_w] * ncols
+        texts = [[self.clean(_inline_text(row[c]), where, what) if c < len(row) else "" for c in range(ncols)]
+                 for row in table.rows]
+        grid = column_widths(texts, width, header=table.header)
         tbl = _tbl(grid, self.style_ids["申报书表格"])
         cell._tc.append(tbl)
         parent = DocxTable(tbl, self.document)
         for r, row in enumerate(table.rows):
             is_header = table.header and r == 0
-            tr = _tr(min_height=None, cant_split=True, header=False)
+            lines = max(_text_width(t) * round(TABLE_PT * 10) // max(w - 2 * CELL_MARGIN, 1) + 1
+                        for t, w in zip(texts[r], grid, strict=True))
+            tr = _tr(min_height=None, cant_split=is_header or lines <= ROW_KEEP_LINES, header=is_header)
             tbl.append(tr)
             for c in range(ncols):
                 inl = row[c] if c < len(row) else ()
-                tc = _tc(col_w, 1)
+                tc = _tc(grid[c], 1)
                 tr.append(tc)
                 sub = _Cell(tc, parent)
                 runs = self._runs(inl, where, what)
@@ -1054,6 +1279,131 @@ class _Writer:
                 p = self.para(sub, "正文表格文字", runs)
                 if is_header:
                     p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    p.paragraph_format.keep_with_next = True
+
+
+TABLE_PT = 10.5  # 正文表格文字: a half-em is 5.25 pt = 105 twips
+ROW_KEEP_LINES = 8  # a table row of at most this many lines never splits across pages
+
+
+def column_widths(rows: Sequence[Sequence[str]], width: int, *, header: bool) -> list[int]:
+    """Column widths (twips, summing to ``width``) sized by the text in each column.
+
+    Like a browser's automatic table layout: each column wants the width of its longest
+    cell (capped at the whole table) and needs at least its longest unbreakable piece
+    (a number, a Latin word; the header text when short, so that 序号 never wraps).
+    Columns get what they need, then the rest is shared in proportion to what they want.
+    """
+    ncols = max((len(r) for r in rows), default=0)
+    half_em = round(TABLE_PT * 10)  # twips
+    pad = 2 * CELL_MARGIN
+    want = [pad + half_em * 2] * ncols
+    need = [pad + half_em * 2] * ncols
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            for line in text.split("\n"):
+                want[c] = max(want[c], pad + half_em * _text_width(line))
+            pieces = re.findall(r"[\x21-\x7e]+", text)
+            if header and r == 0 and _text_width(text) <= 12:
+                pieces.append(text)
+            for piece in pieces:
+                need[c] = max(need[c], pad + half_em * _text_width(piece))
+    want = [min(w, width) for w in want]
+    need = [min(n, w) for n, w in zip(need, want, strict=True)]
+    if sum(need) >= width:
+        widths = [n * width / sum(need) for n in need]
+    elif sum(want) <= width:
+        widths = [w * width / sum(want) for w in want]
+    else:
+        spare = (width - sum(need)) / (sum(want) - sum(need))
+        widths = [n + (w - n) * spare for n, w in zip(need, want, strict=True)]
+    out = [int(w) for w in widths]
+    out[-1] += width - sum(out)
+    return out
+
+
+# A heading and the block it introduces stay on one page when they take this many body lines
+# or fewer (a page holds about 26); a caption or heading with its table, up to TABLE_KEEP_LINES
+# (LibreOffice repeats no header row of a table inside a table cell, so a table kept whole is
+# also one whose columns are always labelled).  Longer ones may split: a blank that large
+# at the foot of a page would look worse than the split.
+KEEP_LINES = 12
+TABLE_KEEP_LINES = 20
+BODY_CHARS_PER_LINE = 27  # East Asian characters of 12 pt on a line of the section body (11.7 cm)
+
+
+def _block_lines(block: Block) -> int:
+    """About how many lines of body text ``block`` takes in the section body."""
+    if isinstance(block, Table):  # 10.5 pt single-spaced: about half a body line each
+        ncols = max((len(r) for r in block.rows), default=1)
+        per_cell = 2 * BODY_CHARS_PER_LINE * 12 / TABLE_PT / ncols
+        lines = sum(1 + max((_text_width(_inline_text(c)) for c in row), default=0) / per_cell
+                    for row in block.rows)
+        return 1 + int(lines) // 2
+    width = _text_width(_inline_text(block.runs)) + 4  # the first-line indent or the list marker
+    return 1 + width // (2 * BODY_CHARS_PER_LINE)
+
+
+def _inline_text(runs: Inlines) -> str:
+    return "".join(r.text for r in runs)
+
+
+def _chunks_at_headings(blocks: Sequence[Block]) -> list[tuple[tuple[Block, ...], bool]]:
+    """``blocks`` cut into the rows of a section body: (blocks, keep together).
+
+    A new row starts at each heading, which takes the block after it along, and at each
+    table caption (a paragraph right before a table), which takes its table along.  Such
+    a row is kept on one page when it is at most KEEP_LINES long.
+    """
+    chunks: list[tuple[tuple[Block, ...], bool]] = []
+    current: list[Block] = []
+    i, n = 0, len(blocks)
+
+    def is_caption(k: int) -> bool:
+        return k + 1 < n and isinstance(blocks[k], Paragraph) and isinstance(blocks[k + 1], Table)
+
+    while i < n:
+        if not isinstance(blocks[i], Heading) and not is_caption(i):
+            current.append(blocks[i])
+            i += 1
+            continue
+        if current:
+            chunks.append((tuple(current), False))
+            current = []
+        group: list[Block] = []
+        while i < n and isinstance(blocks[i], Heading):
+            group.append(blocks[i])
+            i += 1
+        if i < n:  # the block a heading introduces, or the caption; a caption brings its table
+            group.append(blocks[i])
+            i += 1
+            if is_caption(i - 1):
+                group.append(blocks[i])
+                i += 1
+        limit = TABLE_KEEP_LINES if any(isinstance(b, Table) for b in group) else KEEP_LINES
+        chunks.append((tuple(group), sum(_block_lines(b) for b in group) <= limit))
+    if current:
+        chunks.append((tuple(current), False))
+    return chunks
+
+
+def _text_width(text: str) -> int:
+    """Width of ``text`` in half-em units: East Asian and full-width characters 2, others 1."""
+    return sum(2 if ord(c) >= 0x2E80 or c in "—“”‘’…·" else 1 for c in text if c != "\u2060")
+
+
+def _open_borders(tc: Any, *, top: bool, bottom: bool) -> None:
+    """No top/bottom border on a cell that continues the one above/below it."""
+    if not (top or bottom):
+        return
+    tcpr = tc.find(qn("w:tcPr"))
+    borders = OxmlElement("w:tcBorders")
+    if top:
+        borders.append(_el("w:top", val="nil"))
+    if bottom:
+        borders.append(_el("w:bottom", val="nil"))
+    valign = tcpr.find(qn("w:vAlign"))
+    (valign.addprevious(borders) if valign is not None else tcpr.append(borders))
 
 
 def _years(app: Application) -> list[int]:
@@ -1066,11 +1416,17 @@ def _years(app: Application) -> list[int]:
 
 
 def _open_template(template: Path) -> Any:
-    if not template.is_file():
+    if not template.is_file() and not template.exists():
         raise InputError("找不到申报书模板", [Problem(
             "模板文件不存在", Location(str(template)),
             hint="检查路径；默认模板在 templates/docx/申报书.docx，可用 templates/docx/make_template.py 重新生成",
             code="docx.template_missing")])
+    from .word import check_package  # every part capped and well-formed before python-docx loads it whole
+
+    try:
+        check_package(template)
+    except InputError as exc:
+        raise InputError("申报书模板无法使用", exc.problems) from None
     try:
         return docx.Document(str(template))
     except Exception as exc:  # python-docx raises several types for a bad package
@@ -1146,7 +1502,7 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
 
     _settings(document.settings.element)
     writer = _Writer(document, clean)
-    tbl = writer.build_table(app, sections)
+    form_parts = writer.build_table(app, sections)
     body = document.element.body
     if anchor is None:
         problems.append(Problem(
@@ -1155,7 +1511,8 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
             hint="在模板中希望出现申报表的位置单独一段写 {{申报表}}",
             severity=Severity.WARNING, code="docx.template_placeholder"))
         anchor = body.add_p()
-    anchor.addprevious(tbl)
+    for element in form_parts:
+        anchor.addprevious(element)
     # keep the anchor as a tiny empty paragraph (Word wants a paragraph after a table)
     for child in list(anchor):
         if child.tag != qn("w:pPr"):
@@ -1185,6 +1542,7 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
     props.created = props.modified = naive
     props.last_printed = naive
     props.keywords = ""
+    _honest_package(document)
 
     buf = io.BytesIO()
     document.save(buf)
@@ -1204,12 +1562,7 @@ def _load(path: Path) -> Any:
             hint="用 Word 或 WPS 打开后另存为 .docx 再试", code="docx.read")]) from exc
 
 
-def extract_text(path: Path) -> str:
-    """All text of a .docx body — paragraphs and table cells, in document order, one line per
-    non-empty paragraph (line breaks inside a paragraph kept as newlines)."""
-    document = _load(Path(path))
-    lines = [_paragraph_text(p) for p in document.element.body.iter(qn("w:p"))]
-    return "\n".join(line for line in lines if line)
+from .word import extract_text  # noqa: E402  (moved to the Word reader; kept importable here)
 
 
 def _cell_blocks_text(tc: Any) -> str:
@@ -1239,13 +1592,21 @@ def section_text(path: Path) -> dict[str, str]:
     """
     document = _load(Path(path))
     titles = {s.title for s in SECTIONS}
-    found: dict[str, str] = {}
-    for tr in document.element.body.iter(qn("w:tr")):
-        tcs = tr.findall(qn("w:tc"))
-        if len(tcs) < 2:
-            continue
-        title = "\n".join(_paragraph_text(p) for p in tcs[0].findall(qn("w:p"))).strip()
-        if title in titles and title not in found:
-            found[title] = _cell_blocks_text(tcs[1])
-    return found
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for tbl in document.element.body.findall(qn("w:tbl")):
+        for tr in tbl.findall(qn("w:tr")):
+            tcs = tr.findall(qn("w:tc"))
+            if len(tcs) < 2:
+                current = None
+                continue
+            vmerge = tcs[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            if current is not None and vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                current.append(_cell_blocks_text(tcs[1]))  # the section goes on in this row
+                continue
+            title = "\n".join(_paragraph_text(p) for p in tcs[0].findall(qn("w:p"))).strip()
+            current = None
+            if title in titles and title not in found:
+                current = found[title] = [_cell_blocks_text(tcs[1])]
+    return {title: "\n".join(parts) for title, parts in found.items()}
 

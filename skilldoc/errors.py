@@ -33,10 +33,18 @@ class Location:
     cell: str | None = None
     line: int | None = None
     item: str | None = None  # evidence 编号
+    paragraph: str | None = None  # inside a Word file: 第 N 段“first words…”
+    # every cell a finding's figures came from, as ``sheet!cell``, when they span several sheets
+    # (``sheet``/``cell`` then name the first of them)
+    refs: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         parts = [self.file]
-        if self.sheet and self.cell:
+        if self.paragraph:
+            parts.append(self.paragraph)
+        if self.refs:
+            parts.append("、".join(self.refs))
+        elif self.sheet and self.cell:
             parts.append(f"{self.sheet}!{self.cell}")
         elif self.sheet:
             parts.append(f"工作表“{self.sheet}”")

@@ -18,6 +18,20 @@ from pathlib import Path
 
 MiB = 1024 * 1024
 
+# --- caches (cache.py) -------------------------------------------------------------
+
+# The on-disk cache (converted Office evidence, font subsets) is trimmed, least recently used
+# first, to this size after every write.
+CACHE_MAX_BYTES = 500 * MiB
+# In-process reuse: files up to this size are also hashed to tell an edit that keeps the size and
+# modification time (a workbook is ~20-100 KB: hashing costs well under a millisecond).
+MEMO_HASH_MAX_BYTES = 4 * MiB
+# How many parsed workbooks / inspected evidence files a long-running process keeps.
+MEMO_WORKBOOKS = 4
+MEMO_EVIDENCE_FILES = 2048
+# Compiled section templates kept in-process (eight sections; an editor compiles each version it previews).
+MEMO_TEMPLATES = 64
+
 # --- files of any kind -------------------------------------------------------------
 
 
@@ -92,7 +106,38 @@ IMAGE_MAX_FRAMES = 500
 
 # --- workbooks (workbook.py) -------------------------------------------------------
 
+# The file on disk and its zip directory, checked before anything is inflated.
+MAX_WORKBOOK_FILE_BYTES = 64 * MiB  # 申报数据.xlsx itself (the sample is 20 KB)
+MAX_WORKBOOK_PARTS = 5_000  # zip entries (a workbook has a few dozen)
+# Uncompressed size of each part that is read: a sheet the form uses, the shared
+# strings, styles, workbook.xml (sheets the form does not use are never read).
+MAX_WORKBOOK_PART_BYTES = 32 * MiB
+MAX_WORKBOOK_READ_BYTES = 96 * MiB  # all the parts that are read, together
+# Rows with content in each sheet, counted from the header row; a value further
+# down (a stray keystroke at row 1,000,000) is refused naming its cell.
+MAX_HEADER_ROWS = 500  # 基本信息: one row per field (about 40)
+MAX_YEAR_ROWS = 100  # 培训总量: three years
+MAX_OCCUPATION_ROWS = 500  # 职业工种
+MAX_EXPERT_ROWS = 2_000  # 专家团队
+MAX_EVIDENCE_ROWS = 5_000  # 证明材料
+MAX_SHEET_COLUMNS = 200  # a value further right than this is refused naming its cell
+MAX_MERGED_RANGES = 10_000  # merged ranges in one sheet the form uses
+MAX_MERGED_CELLS = 200_000  # cells those ranges cover inside the used area, together
+MAX_CELL_CHARS = 10_000  # characters in one cell (Excel allows 32,767; no field needs more than a few hundred)
+
 # --- Word files (.docx: count, the form template, imported 申报书 and sections) ------
+
+# A .docx is a zip of XML parts: each part is read with a cap on its *uncompressed*
+# size (a few KB can inflate to gigabytes), and the package as a whole is bounded.
+DOCX_MAX_FILE = 200 * MiB  # a .docx on disk (pictures included; only the text parts are read)
+DOCX_MAX_ENTRIES = 5_000  # zip members (a real 申报书 has about 20)
+DOCX_MAX_PART = 64 * MiB  # word/document.xml inflated (the 3,000-字 ×8 申报书 is about 0.3 MiB)
+DOCX_MAX_SIDE_PART = 16 * MiB  # styles.xml, numbering.xml, … inflated
+DOCX_MAX_TOTAL = 400 * MiB  # all parts inflated, pictures included (python-docx loads the template whole)
+DOCX_MAX_PARAGRAPHS = 100_000  # paragraphs in one document (the demo 申报书 has about 600)
+DOCX_MAX_TABLES = 2_000  # tables in one document, nested ones included
+DOCX_MAX_ROWS = 5_000  # rows of one table
+DOCX_MAX_CELLS = 200  # cells of one table row
 
 # --- LibreOffice (office.py) -------------------------------------------------------
 
@@ -106,5 +151,12 @@ OFFICE_MAX_ADDRESS_SPACE_BYTES = 1536 * MiB
 #: A work folder without its lock file (one being created, or left by an older
 #: version) is removed by a later run only when it is older than this.
 STALE_UNLOCKED_WORKDIR_SECONDS = 15 * 60
+
+# --- the reviewer's workbooks (review/sheets.py: filled score sheets) ----------------
+
+SCORE_SHEET_MAX_FILE = 20 * MiB  # a filled score sheet on disk (one for 100 applications is about 30 KiB)
+SCORE_SHEET_MAX_INFLATED = 200 * MiB  # all its zip members inflated (a zip bomb is refused before parsing)
+SCORE_SHEET_MAX_ROWS = 5_000  # application rows read from one score sheet
+SCORE_SHEETS_MAX = 99  # score sheets handed out in one run (--score-sheets)
 
 # --- the web workbench (skilldoc/ui) -----------------------------------------------

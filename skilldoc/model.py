@@ -132,6 +132,7 @@ class SectionSource:
     section: Section
     path: Path
     text: str
+    origins: tuple[str, ...] = ()  # a .docx section: per line of ``text``, its paragraph (第 N 段“…”)
 
 
 @dataclass(frozen=True)

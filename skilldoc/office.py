@@ -35,7 +35,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from . import limits
 from .errors import ConversionError, Location, Problem, ToolMissing
@@ -172,6 +171,11 @@ def _base_fonts_conf() -> Path | None:
     return None
 
 
+def _escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils.escape without its import of urllib.request: start-up time)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def fonts_conf_text(base: Path | None) -> str:
     """A fontconfig configuration: ``base`` (included first), then the Chinese substitutes.
 
@@ -184,17 +188,69 @@ def fonts_conf_text(base: Path | None) -> str:
              '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
              "<fontconfig>"]
     if base is not None:
-        lines.append(f'  <include ignore_missing="yes">{escape(str(base))}</include>')
+        lines.append(f'  <include ignore_missing="yes">{_escape(str(base))}</include>')
     for names, faces, bold in CJK_FONT_SUBSTITUTES:
-        accept = "".join(f"<family>{escape(face)}</family>" for face in faces)
+        accept = "".join(f"<family>{_escape(face)}</family>" for face in faces)
         for name in names:
-            lines.append(f'  <alias binding="same"><family>{escape(name)}</family>'
+            lines.append(f'  <alias binding="same"><family>{_escape(name)}</family>'
                          f"<accept>{accept}</accept></alias>")
             if bold:
-                lines.append(f'  <match target="pattern"><test name="family"><string>{escape(name)}</string>'
+                lines.append(f'  <match target="pattern"><test name="family"><string>{_escape(name)}</string>'
                              '</test><edit name="weight" mode="assign"><const>bold</const></edit></match>')
     lines.append("</fontconfig>")
     return "\n".join(lines) + "\n"
+
+
+# --- what a conversion depends on besides the document (the cache key, see skilldoc.cache) ---
+
+#: Bump when a change here changes the PDFs LibreOffice makes (options, fonts.conf, staging).
+CONVERTER_VERSION = "1"
+
+_FONT_DIRS_POSIX = ("/var/cache/fontconfig", "/usr/lib/fontconfig/cache", "/usr/local/var/cache/fontconfig",
+                    "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+
+
+def _stamp(path: Path) -> str:
+    try:
+        st = path.stat()
+    except OSError:
+        return f"{path}:-"
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def converter_identity(soffice: str | None = None) -> str | None:
+    """What else decides a converted PDF: LibreOffice's build, our options, the installed fonts.
+
+    A string that changes when LibreOffice is upgraded (its executable, ``versionrc``/``version.ini``
+    and main library, by size and modification time: cheap, where ``soffice --version`` starts
+    LibreOffice), when :data:`CONVERTER_VERSION` or the font substitutes change, or when fonts
+    are installed or removed (the font folders' and fontconfig caches' modification times).
+    None when LibreOffice is not installed.
+    """
+    exe = soffice or find_soffice()
+    if exe is None:
+        return None
+    program = Path(exe).resolve()
+    parts = [f"converter {CONVERTER_VERSION}", _stamp(program)]
+    folder = program.parent
+    for name in ("versionrc", "version.ini", "libmergedlo.so", "mergedlo.dll", "libmergedlo.dylib"):
+        if (folder / name).exists():
+            parts.append(_stamp(folder / name))
+    for resources in (folder.parent / "Resources" / "versionrc",):  # macOS bundle layout
+        if resources.exists():
+            parts.append(_stamp(resources))
+    if _uses_fontconfig():
+        parts.append(fonts_conf_text(_base_fonts_conf()))
+        parts += [_stamp(Path(d).expanduser()) for d in _FONT_DIRS_POSIX]
+    elif sys.platform.startswith("win"):  # pragma: no cover - Windows
+        windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot") or r"C:\Windows"
+        parts.append(_stamp(Path(windir) / "Fonts"))
+        local = os.environ.get("LOCALAPPDATA")
+        if local:
+            parts.append(_stamp(Path(local) / "Microsoft" / "Windows" / "Fonts"))
+    else:  # pragma: no cover - macOS
+        parts += [_stamp(Path(d).expanduser()) for d in ("/Library/Fonts", "~/Library/Fonts")]
+    return "\n".join(parts)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -235,6 +291,30 @@ def convert_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180, suffix: st
     if isinstance(result, ConversionError):
         raise result
     return result
+
+
+def convert_to_docx(src: Path, out_dir: Path, *, timeout: float = 120) -> Path:
+    """A Word 97–2003 ``.doc`` (or anything Writer opens) → ``out_dir/source.docx`` via LibreOffice.
+
+    Same isolation as :func:`convert_to_pdf` (private copy, throw-away profile, process group
+    killed on timeout).  Raises ToolMissing / ConversionError like it.
+    """
+    src = Path(src)
+    soffice = find_soffice()
+    if soffice is None:
+        raise tool_missing([src])
+    out_dir = Path(out_dir)
+    target = out_dir / "source.docx"
+    job = _Job(src, "source.doc", target)
+    with work_folder("skilldoc-soffice-") as tmp:
+        run_dir = Path(tmp) / "run"
+        outcome = _run(soffice, [job], run_dir, _environment(Path(tmp)), timeout, convert_to="docx")
+        produced = run_dir / "out" / "source.docx"
+        if not produced.is_file() or produced.stat().st_size == 0:
+            raise outcome.error(src)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(produced, target)
+    return target
 
 
 # Batching: LibreOffice's start-up with a fresh profile costs ~1.3 s, the conversion of a small
@@ -345,7 +425,8 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str], timeout: float) -> _Outcome:
+def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str], timeout: float,
+         convert_to: str = "pdf") -> _Outcome:
     """One LibreOffice run over ``jobs`` (private copies, a fresh profile) into ``run_dir/out``."""
     indir, outdir, profile = run_dir / "in", run_dir / "out", run_dir / "profile"
     indir.mkdir(parents=True)
@@ -357,7 +438,7 @@ def _run(soffice: str, jobs: Sequence[_Job], run_dir: Path, env: dict[str, str],
         f"-env:UserInstallation={profile.resolve().as_uri()}",
         "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
         "--nolockcheck", "--nofirststartwizard",
-        "--convert-to", "pdf",
+        "--convert-to", convert_to,
         "--outdir", str(outdir),
         *(str(indir / job.staged) for job in jobs),
     ]
@@ -435,6 +516,6 @@ def _no_pdf_error(src: Path, returncode: int | None, output: bytes) -> Conversio
         "请用 Word/WPS 打开后另存为 PDF 再使用")
 
 
-__all__ = ["CJK_FONT_SUBSTITUTES", "ENV_VAR", "INSTALL_HINT", "convert_many", "convert_to_pdf", "find_soffice",
+__all__ = ["CJK_FONT_SUBSTITUTES", "CONVERTER_VERSION", "ENV_VAR", "converter_identity", "INSTALL_HINT", "convert_many", "convert_to_pdf", "find_soffice",
            "tool_missing",
            "fonts_conf_text"]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import limits
 from . import project as project_mod
+from .cache import Memo
 from .errors import (
     ChecksFailed,
     EvidenceError,
@@ -36,6 +38,9 @@ if TYPE_CHECKING:  # imported where used: a check needs neither jinja2 nor the P
     from .checks.engine import CheckReport
     from .evidence.bundle import BundlePlan, Progress
     from .render import RenderedSection
+
+
+_WORKBOOK_MEMO: Memo[tuple[Application, list[Problem]]] = Memo("workbooks", limits.MEMO_WORKBOOKS)
 
 
 @dataclass
@@ -73,14 +78,30 @@ class _Inputs:
         return self.app is None or any(p.severity is Severity.ERROR for p in self.problems)
 
 
-def _read_inputs(directory: Path) -> _Inputs:
+def _read_workbook(path: Path, root: Path) -> tuple[Application, list[Problem]]:
+    """:func:`skilldoc.workbook.read_application`, reused while the workbook's content is unchanged
+    (:func:`skilldoc.cache.file_key`: a long-running caller checks again and again)."""
+    from .cache import file_key
     from .workbook import read_application
 
+    try:
+        key = (file_key(path), str(path), str(root))  # as given too: the result records them
+    except OSError:  # missing or unreadable: the reader says so
+        return read_application(path, root)
+    found = _WORKBOOK_MEMO.get(key)
+    if found is None:
+        found = read_application(path, root)  # an InputError (cannot be opened) is never kept
+        _WORKBOOK_MEMO.put(key, found)
+    app, problems = found
+    return app, list(problems)
+
+
+def _read_inputs(directory: Path) -> _Inputs:
     proj = project_mod.locate(directory)
     problems: list[Problem] = []
     app: Application | None = None
     try:
-        app, wb_problems = read_application(proj.workbook, proj.root)
+        app, wb_problems = _read_workbook(proj.workbook, proj.root)
         problems.extend(wb_problems)
     except InputError as exc:
         problems.extend(exc.problems)
@@ -120,7 +141,7 @@ def _problems_beside_workbook_errors(parts: _Inputs, workdir: Path) -> list[Prob
     try:
         render_sections(app, parts.sources, {it.code: PageRange(0, 0) for it in items})
     except InputError as exc:
-        for p in exc.problems:
+        for p in project_mod.relocate_docx_problems(exc.problems, parts.sources):
             if p.severity is not Severity.ERROR:
                 continue
             if (p.code in ("render.syntax", "render.security")
@@ -184,8 +205,9 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
     try:
         rendered, render_warnings = render_sections(loaded.app, loaded.sources, page_map)
     except InputError as exc:
-        raise InputError(exc.summary, [*evidence_problems, *exc.problems]) from None
-    warnings.extend(render_warnings)
+        located = project_mod.relocate_docx_problems(exc.problems, loaded.sources)
+        raise InputError(exc.summary, [*evidence_problems, *located]) from None
+    warnings.extend(project_mod.relocate_docx_problems(render_warnings, loaded.sources))
     report = run_checks(
         loaded.app,
         rendered,
@@ -194,8 +216,10 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
         evidence_problems=evidence_problems,
         limit=limit or SECTIONS[0].limit,
         standards=standards,
+        input_problems=warnings,  # workbook and template warnings: check reports all that build would
     )
     report.evidence_failed = plan is None
+    report.findings = project_mod.relocate_docx_problems(report.findings, loaded.sources)
     return Prepared(loaded, plan, rendered, report, warnings)
 
 
@@ -224,8 +248,11 @@ class BuildResult:
         for label, value in self.details.items():
             lines.append(f"  {label}：{value}")
         if self.report is not None:
-            n_err, n_warn = len(self.report.errors), len(self.report.warnings)
-            lines.append(f"  检查：{n_err} 个错误，{n_warn} 个警告（详见 skilldoc check）")
+            n_err = len(self.report.errors)
+            # the warnings printed above this summary, counted the same way (see build())
+            n_warn = sum(1 for p in self.warnings if p.severity is Severity.WARNING)
+            lines.append(f"  检查：{n_err} 个错误，{n_warn} 个警告（" + ("见上文；" if n_warn else "")
+                         + "详见 skilldoc check）")
         return "\n".join(lines)
 
 
@@ -233,13 +260,25 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
           duplex: bool = False, odd_items: bool = False, stamp: str | None = None, start: int = 1,
           progress: Progress = None) -> BuildResult:
     """Build 申报书.docx and 证明材料.pdf (and with ``pdf`` 申报书.pdf, 申报材料.pdf)."""
-    from .docx_form import write_docx
-    from .evidence.bundle import write_bundle
-
     directory = Path(directory)
     out_dir = Path(out_dir) if out_dir else directory / LAYOUT.output_dir
     if pdf:
         _require_soffice()  # before any work: the PDFs are the last step
+    created = not out_dir.exists()
+    try:
+        return _build(directory, out_dir, force, pdf, duplex, odd_items, stamp, start, progress)
+    except BaseException:
+        if created:  # a refused or failed build leaves no empty output folder behind
+            with suppress(OSError):
+                out_dir.rmdir()  # only if empty: never removes anything a run wrote
+        raise
+
+
+def _build(directory: Path, out_dir: Path, force: bool, pdf: bool, duplex: bool, odd_items: bool,
+           stamp: str | None, start: int, progress: Progress) -> BuildResult:
+    from .docx_form import write_docx
+    from .evidence.bundle import write_bundle
+
     with _workdir(out_dir) as workdir:
         prepared = prepare(directory, workdir, duplex=duplex, odd_items=odd_items, stamp=stamp, start=start)
         report, plan = prepared.report, prepared.plan
@@ -251,7 +290,9 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
                 "检查发现错误，未生成申报书（修改后重试，或加 --force 强制生成）",
                 report.errors,
             )
-        warnings = list(prepared.warnings)
+        # everything the report found that is not an error (workbook and template warnings are in
+        # it too), then what writing adds: the summary's count is the number printed
+        warnings = list(report.warnings)
         staged: dict[str, Path] = {}
 
         docx_path = workdir / LAYOUT.docx_name
@@ -266,6 +307,8 @@ def build(directory: Path, *, out_dir: Path | None = None, force: bool = False, 
             "证明材料": f"{bundle_result.evidence_pages} 页，目录 {bundle_result.toc_pages} 页"
                     + (f"，插入空白页 {bundle_result.blank_pages} 页" if bundle_result.blank_pages else ""),
         }
+        if bundle_result.fonts:
+            details["页码和目录字体"] = "、".join(bundle_result.fonts)
 
         if pdf:
             from .printready import build_print_pdfs

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -80,7 +81,7 @@ def _write_text(path: Path, text: str) -> None:
         raise
 
 
-def _evidence_readme() -> str:
+def evidence_readme() -> str:
     return (
         "把证明材料文件（PDF、照片、扫描件）放在这个文件夹里。\n"
         f"然后在 {form.LAYOUT.workbook} 的“{form.LAYOUT.sheets['evidence']}”表中每份材料填一行：\n"
@@ -90,7 +91,24 @@ def _evidence_readme() -> str:
     )
 
 
-def init_project(directory: Path, year: int | None = None) -> InitResult:
+def section_starter_docx_note(section: form.Section) -> list[str]:
+    """The guidance of a starter section written as .docx: grey paragraphs inside one Jinja comment."""
+    org = form.HEADER_BY_KEY["org_name"].var
+    return [
+        f"{{# 【填写说明：本段是注释，不会出现在申报书中，可以保留也可以删除】{section.title}",
+        f"申报书原文填写要求：{section.guidance}{form.SECTION_NOTE}字数：本部分不超过 {section.limit} 字。",
+        "写法：标题用 Word 的“标题 1”“标题 2”样式，或直接输入“一、”“（一）”开头；加粗、项目符号、编号和表格照常使用。",
+        f"引用工作簿中的数据：{{{{ {org} }}}}；引用证明材料（编号见工作簿“证明材料”表）：{{{{ 证明(\"E01\") }}}}，"
+        "生成时换成证明材料中的页码。全部可用的名称：在命令行运行 skilldoc vars。 #}",
+    ]
+
+
+def section_starter_docx_body(section: form.Section) -> str:
+    org = form.HEADER_BY_KEY["org_name"].var
+    return f"{{{{ {org} }}}}（请在此撰写“{section.name}”部分的正文，并删除本括号内的提示。）\n"
+
+
+def init_project(directory: Path, year: int | None = None, *, docx: bool = False) -> InitResult:
     """Create a starter applicant folder in ``directory`` (new or existing, without a workbook).
 
     Refuses (:class:`InputError`) to overwrite an existing workbook or section
@@ -107,8 +125,9 @@ def init_project(directory: Path, year: int | None = None) -> InitResult:
             f"{directory} 已存在，但不是文件夹", Location(str(directory)), _INIT_HINT, code="init.exists")])
     workbook = directory / form.LAYOUT.workbook
     sections_dir = directory / form.LAYOUT.sections_dir
-    section_files = [sections_dir / s.filename for s in form.SECTIONS]
-    clashes = [p for p in [workbook, *section_files] if p.exists()]
+    section_files = [sections_dir / (section_docx_name(s) if docx else s.filename) for s in form.SECTIONS]
+    other_kind = [sections_dir / (s.filename if docx else section_docx_name(s)) for s in form.SECTIONS]
+    clashes = [p for p in [workbook, *section_files, *other_kind] if p.exists()]
     if clashes:
         raise InputError("申报文件夹中已有文件，未做任何修改", [Problem(
             f"{p.relative_to(directory).as_posix()} 已存在，不会覆盖", Location(str(p)), _INIT_HINT,
@@ -121,11 +140,16 @@ def init_project(directory: Path, year: int | None = None) -> InitResult:
         write_workbook(workbook, year)
         created.append(workbook)
         for section, path in zip(form.SECTIONS, section_files, strict=True):
-            _write_text(path, section_starter(section))
+            if docx:
+                from .word.writer import write_section
+
+                write_section(path, section_starter_docx_body(section), section_starter_docx_note(section))
+            else:
+                _write_text(path, section_starter(section))
             created.append(path)
         readme = evidence_dir / EVIDENCE_README
         if not readme.exists():
-            _write_text(readme, _evidence_readme())
+            _write_text(readme, evidence_readme())
             created.append(readme)
     except OSError as exc:
         raise OutputError("无法创建申报文件夹", [Problem(
@@ -137,6 +161,10 @@ def init_project(directory: Path, year: int | None = None) -> InitResult:
 # --- locate -------------------------------------------------------------------------------
 
 
+# spreadsheets a clerk may have saved instead of 申报数据.xlsx (named in the message when it is missing)
+_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".fods", ".numbers", ".csv")
+
+
 def locate(directory: Path) -> Project:
     """The applicant folder at ``directory`` (nothing read yet); InputError without a workbook."""
     directory = Path(directory)
@@ -146,11 +174,20 @@ def locate(directory: Path) -> Project:
             f"请检查路径，或运行 skilldoc init {directory} 创建申报文件夹。", code="project.missing")])
     root = directory.resolve()
     workbook = root / form.LAYOUT.workbook
-    if not workbook.is_file():
-        others = sorted(p.name for p in root.glob("*.xls*") if not p.name.startswith("~$"))
+    if not workbook.exists():  # a FIFO or folder of that name: the workbook reader says what it is
+        # 申报数据 saved by LibreOffice or as Excel 97-2003 is read as it is (the reader warns)
+        stem = Path(form.LAYOUT.workbook).stem
+        saved_as = [root / f"{stem}{ext}" for ext in (".ods", ".xls") if (root / f"{stem}{ext}").is_file()]
+        if len(saved_as) == 1:
+            workbook = saved_as[0]
+    if not workbook.exists():
+        others = sorted(p.name for p in root.iterdir() if p.suffix.lower() in _SPREADSHEET_SUFFIXES
+                        and not p.name.startswith(("~$", ".~lock")))
         hint = f"请运行 skilldoc init {directory} 创建申报文件夹（会生成 {form.LAYOUT.workbook}）。"
         if others:
-            hint = f"文件夹里有 {'、'.join(others)}，请把申报数据工作簿命名为 {form.LAYOUT.workbook}（.xlsx 格式）；或" + hint
+            # never send the clerk to init here: that makes a blank workbook beside the filled one
+            hint = (f"文件夹里有 {'、'.join(others)}：如果这是填好的申报数据，请用 Excel、WPS 或 LibreOffice 打开它，"
+                    f"“文件 → 另存为”Excel 工作簿（.xlsx），文件名为 {form.LAYOUT.workbook}，保存在这个文件夹里。")
         raise InputError("找不到申报数据工作簿", [Problem(
             f"{form.LAYOUT.workbook} 不在申报文件夹 {directory} 中", Location(form.LAYOUT.workbook), hint,
             code="project.workbook")])
@@ -159,6 +196,13 @@ def locate(directory: Path) -> Project:
 
 
 # --- sections -------------------------------------------------------------------------------
+
+SECTION_SUFFIXES = (".md", ".docx")
+
+
+def section_docx_name(section: form.Section) -> str:
+    """``1-申报背景.docx``: the name of a section written in Word."""
+    return Path(section.filename).with_suffix(".docx").name
 
 
 def _name_key(stem: str) -> str:
@@ -192,6 +236,17 @@ def _decode(path: Path, data: bytes, rel: str) -> tuple[str | None, Problem | No
                          "建议“另存为”UTF-8 编码，以免在其他电脑上出现乱码。", Severity.WARNING, "section.encoding")
 
 
+def _read_docx_section(section: form.Section, path: Path, rel: str) -> tuple[SectionSource | None, list[Problem]]:
+    """A section written in Word → its markup (see :mod:`skilldoc.word.text`), with each line's paragraph."""
+    from .word import read_section
+
+    try:
+        markup = read_section(path)
+    except InputError as exc:
+        return None, [Problem(p.message, Location(rel), p.hint, p.severity, p.code) for p in exc.problems]
+    return SectionSource(section, path, markup.text, tuple(markup.origins)), []
+
+
 def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]:
     """Read the eight section files in form order; return them and warnings.
 
@@ -210,8 +265,8 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
         except ValueError:
             return str(p)
 
-    present = sorted(p for p in sections_dir.glob("*") if p.is_file() and p.suffix.lower() == ".md") \
-        if sections_dir.is_dir() else []
+    present = sorted(p for p in sections_dir.glob("*") if p.is_file() and p.suffix.lower() in SECTION_SUFFIXES
+                     and not p.name.startswith("~$")) if sections_dir.is_dir() else []
     by_key: dict[str, list[Path]] = {}
     for p in present:
         by_key.setdefault(_name_key(p.stem), []).append(p)
@@ -219,15 +274,24 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
     sources: list[SectionSource] = []
     for section in form.SECTIONS:
         expected = sections_dir / section.filename
-        if expected.is_file():
-            path = expected
+        as_docx = sections_dir / section_docx_name(section)
+        if expected.is_file() and as_docx.is_file():
+            problems.append(Problem(
+                f"第 {section.number} 部分“{section.name}”有两个正文文件：{rel(expected)} 和 {rel(as_docx)}",
+                Location(rel(as_docx)), "只保留其中一个（Word 文档或文本文件），把另一个移出 sections 文件夹。",
+                code="section.both"))
+            used.update((expected, as_docx))
+            continue
+        if expected.is_file() or as_docx.is_file():
+            path = expected if expected.is_file() else as_docx
         else:
             candidates = [p for p in by_key.get(_name_key(f"{section.number}{section.name}"), []) if p not in used]
             if len(candidates) != 1:
                 problems.append(Problem(
                     f"缺少第 {section.number} 部分“{section.name}”的正文文件 {rel(expected)}",
                     Location(rel(expected)),
-                    "请按此文件名创建（UTF-8 编码的文本文件）；可在一个空文件夹运行 skilldoc init 得到模板。",
+                    f"请按此文件名创建（UTF-8 编码的文本文件），或用 Word 写成 {section_docx_name(section)}；"
+                    "可在一个空文件夹运行 skilldoc init（或 skilldoc init --docx）得到模板。",
                     code="section.missing"))
                 continue
             path = candidates[0]
@@ -235,6 +299,12 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
                 f"正文文件名应为 {section.filename}，已按 {path.name} 读取", Location(rel(path)),
                 f"建议改名为 {section.filename}。", Severity.WARNING, "section.filename"))
         used.add(path)
+        if path.suffix.lower() == ".docx":
+            source, docx_problems = _read_docx_section(section, path, rel(path))
+            problems.extend(docx_problems)
+            if source is not None:
+                sources.append(source)
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -252,9 +322,26 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
         if p not in used:
             problems.append(Problem(
                 f"{rel(p)} 不是八个部分之一，不会放进申报书", Location(rel(p)),
-                "正文文件名应为：" + "、".join(s.filename for s in form.SECTIONS) + "。",
+                "正文文件名应为：" + "、".join(s.filename for s in form.SECTIONS) + "（或同名的 .docx）。",
                 Severity.WARNING, "section.extra"))
     errors = errors_in(problems)
     if errors:
         raise InputError(f"正文文件有 {len(errors)} 处问题", problems)
     return sources, warnings_in(problems)
+
+
+def relocate_docx_problems(problems: list[Problem], sources: list[SectionSource]) -> list[Problem]:
+    """Problems at a line of a .docx section's markup → at its paragraph (第 N 段“…”) instead.
+
+    The renderer counts lines of the markup text; a Word user sees paragraphs.
+    """
+    by_name = {f"{s.path.parent.name}/{s.path.name}": s for s in sources if s.origins}
+    out = []
+    for p in problems:
+        loc = p.location
+        source = by_name.get(loc.file) if loc is not None else None
+        if loc is not None and source is not None and loc.line is not None and 0 < loc.line <= len(source.origins):
+            p = dataclasses.replace(p, location=dataclasses.replace(loc, line=None,
+                                                                   paragraph=source.origins[loc.line - 1]))
+        out.append(p)
+    return out

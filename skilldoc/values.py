@@ -15,14 +15,16 @@ All counts and amounts are non-negative.
 Decimals are returned normalised and without an exponent for integral values
 (``Decimal('2000.00')`` → ``Decimal('2000')``, never ``2E+3``).
 
-Percentages are returned as a number 0–100.  A cell number in a cell with a
-``%`` number format is a fraction when it is ≤ 1 (Excel stores 92.5% as
-0.925) and taken as a percentage otherwise (92 in a %-formatted cell, shown as
-9200%, means 92%).  Without a % format, numbers are percentages as typed.
+Percentages are returned as a number 0–100.  A number (or bare number text)
+above 0 and ≤ 1 is a fraction, whatever the cell's format: Excel, WPS and Calc
+store ``96.5%`` typed into a General cell as 0.965, and no one means 0.965%.
+Larger numbers are percentages as typed (92 in a %-formatted cell, shown as
+9200%, means 92%); text with its own % sign means what it says (``0.5%``).
 
 Dates: ``datetime``/``date`` cells, text ``2022-11-20``, ``2022/11/20``,
-``2022.11.20``, ``2022年11月20日``, ``20221120`` (optionally with a time), and
-Excel serial numbers in either date system (``epoch`` 1900 or 1904).
+``2022.11.20``, ``2022年11月20日``, ``20221120`` (as text or as the number
+20221120, optionally with a time), and Excel serial numbers in either date
+system (``epoch`` 1900 or 1904).
 
 Choices: only the listed options, compared ignoring spaces, full-/half-width
 forms and quote styles (so ``专精特新"小巨人"企业`` matches).  Booleans (TRUE /
@@ -35,7 +37,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from decimal import Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from . import form
 from .form import Field, FieldType
@@ -155,6 +157,29 @@ def normalise_decimal(value: Decimal) -> Decimal:
     return value.normalize(context=_WIDE)
 
 
+PERCENT_DIGITS = 1  # percentages are shown with one decimal everywhere (report, DOCX, checks)
+
+
+def round_half_up(value: int | float | Decimal, digits: int = PERCENT_DIGITS) -> Decimal:
+    """``value`` rounded half up (away from zero at .5) to ``digits`` decimals: 23.85 → 23.9.
+
+    The one rounding rule for figures shown to people — percentages in the
+    check report, the DOCX and the templates — so the same figure never reads
+    23.8% in one place and 23.9% in another.  Floats go through ``repr`` so
+    0.1 + 0.2 is not rounded as 0.30000000000000004.
+    """
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+def percent_of(part: int | Decimal, whole: int | Decimal, digits: int = PERCENT_DIGITS) -> Decimal:
+    """``part`` as a percentage of ``whole``, rounded by :func:`round_half_up` (``whole`` must not be 0)."""
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), digits)
+
+
+def format_percent(value: int | float | Decimal, digits: int = PERCENT_DIGITS) -> str:
+    """``23.9%``: a percentage (0–100) as shown everywhere, by :func:`round_half_up`."""
+    return f"{round_half_up(value, digits)}%"
 
 
 def _expected_number(kind: str, unit: str, example: str) -> str:
@@ -213,12 +238,36 @@ def parse_int(raw: Raw, unit: str = "") -> int:
     return int(value)
 
 
+def percent_is_fraction(raw: Raw) -> bool:
+    """True when ``raw`` in a % field is a fraction: a number (or bare number text) above 0 and ≤ 1.
+
+    ``96.5%`` typed into a General cell is stored as 0.965; no one reports a
+    training pass rate of 0.965%, so in a field whose unit is % such a number is
+    read as 96.5 (the loader warns, naming the cell).  Text with its own % sign
+    (``0.5%``) means what it says.
+    """
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int | float | Decimal):
+        try:
+            value = _to_decimal(raw, "", "")
+        except ValueProblem:
+            return False
+    elif isinstance(raw, str):
+        text = _compact(raw)
+        if not _NUMBER.fullmatch(text):
+            return False
+        value = Decimal(text.replace(",", ""))
+    else:
+        return False
+    return 0 < value <= 1
+
+
 def parse_percent(raw: Raw, unit: str = "%", percent_format: bool = False) -> Decimal:
-    """A percentage 0–100 (see the module docstring for %-formatted cells)."""
+    """A percentage 0–100 (see the module docstring for fractions such as 0.965)."""
     expected = "0 到 100 之间的百分数，例如 92.5（表示 92.5%）"
     value = _to_decimal(raw, unit or "%", expected)
-    is_number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
-    if is_number and percent_format and value <= 1:
+    if percent_is_fraction(raw):
         value = value * 100
     if value < 0 or value > 100:
         raise ValueProblem(display(raw), expected)
@@ -259,6 +308,8 @@ def parse_date(raw: Raw, epoch: int = 1900) -> dt.date:
             serial = _to_decimal(raw, "", DATE_EXPECTED)
         except ValueProblem:
             raise ValueProblem(display(raw), DATE_EXPECTED) from None
+        if serial == serial.to_integral_value() and _DATE_DIGITS.fullmatch(str(int(serial))):
+            return parse_date(str(int(serial)), epoch)  # 20221118 typed as a number: yyyymmdd
     elif isinstance(raw, str):
         text = _compact(raw)
         if _SERIAL_TEXT.fullmatch(text):
@@ -335,22 +386,43 @@ def parse_postcode(raw: Raw) -> str:
     expected = "6 位数字的邮政编码，例如 312000"
     if isinstance(raw, bool):
         raise ValueProblem(display(raw), expected)
-    text = _compact(_digits_text(raw))
-    if isinstance(raw, int | float) and text.isdigit() and len(text) == 5:
-        text = "0" + text  # a number cell dropped the leading zero (e.g. 010000 → 10000)
+    text = restored_leading_zero(raw, FieldType.POSTCODE) or _compact(_digits_text(raw))
     if not re.fullmatch(r"\d{6}", text):
         raise ValueProblem(display(raw), expected)
     return text
 
 
 _PHONE = re.compile(r"[0-9+()（）\-—– /、,，;；转ext.xX]+")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def restored_leading_zero(raw: Raw, field_type: FieldType) -> str | None:
+    """The digits of a number cell with its lost leading 0 put back, or None when none was lost.
+
+    A postcode has 6 digits, so a 5-digit number lost its 0 (010000 → 10000).
+    A Chinese landline with its area code starts with 0 and has 11 or 12 digits
+    (010-12345678, 0471-1234568, 0575-88001234); typed as a number it keeps 10
+    or 11.  An 11-digit number starting 13–19 is a mobile, and 400/800 service
+    numbers have 10 digits and no 0: those are left alone.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    text = _digits_text(raw)
+    if not text.isdigit():
+        return None
+    if field_type is FieldType.POSTCODE:
+        return "0" + text if len(text) == 5 else None
+    if field_type is FieldType.PHONE and len(text) in (10, 11) and not _MOBILE.fullmatch(text) \
+            and not text.startswith(("400", "800")):
+        return "0" + text
+    return None
 
 
 def parse_phone(raw: Raw) -> str:
     expected = "电话号码，例如 0575-88001234"
     if isinstance(raw, bool):
         raise ValueProblem(display(raw), expected)
-    text = _digits_text(raw)
+    text = restored_leading_zero(raw, FieldType.PHONE) or _digits_text(raw)
     digits = sum(ch.isdigit() for ch in text)
     if not _PHONE.fullmatch(text) or not 7 <= digits <= 30:
         raise ValueProblem(display(raw), expected)

@@ -24,25 +24,30 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import posixpath
 import re
+import struct
 import tempfile
 import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from python_calamine import CalamineError, CalamineWorkbook
 
-from . import form
+from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
 from .form import FieldType
 from .model import Application, EvidenceItem, Expert, Header, Occupation, OccupationYear, Value, YearTotal
@@ -54,6 +59,8 @@ from .values import (
     is_blank,
     normalise_decimal,
     parse_field,
+    percent_is_fraction,
+    restored_leading_zero,
     spaced,
     split_paths,
 )
@@ -136,8 +143,11 @@ def evidence_sheet_columns() -> list[Column]:
 # --- writing the starter workbook ----------------------------------------------------
 
 
-def write_workbook(path: Path, year: int) -> None:
+def write_workbook(path: Path, year: int, app: Application | None = None) -> None:
     """Write the starter applicant workbook for the 填报 year ``year`` to ``path``.
+
+    With ``app`` (``skilldoc import``), its header values, 培训总量 and occupations
+    are filled in (see :func:`_fill`).
 
     The output is deterministic: the same ``year`` gives the same bytes (fixed
     document dates derived from ``year``, fixed zip timestamps).  The file is
@@ -154,6 +164,8 @@ def write_workbook(path: Path, year: int) -> None:
     _write_expert_sheet(wb.create_sheet(SHEETS["experts"]))
     _write_evidence_sheet(wb.create_sheet(SHEETS["evidence"]))
     wb.active = 1  # open on 基本信息
+    if app is not None:
+        _fill(wb, app, years)
 
     stamp = dt.datetime(year, 1, 1)
     props = wb.properties
@@ -167,6 +179,35 @@ def write_workbook(path: Path, year: int) -> None:
     archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps props.modified as set
     _write_atomically(path, _fixed_zip(raw.getvalue(), (year, 1, 1, 0, 0, 0)))
+
+
+def _fill(wb: Workbook, app: Application, years: Sequence[int]) -> None:
+    """Write ``app``'s header values, 培训总量 and occupations into a fresh workbook's input cells."""
+    header = wb[SHEETS["header"]]
+    for row, field in enumerate(form.HEADER_FIELDS, start=2):
+        value = app.header.get(field.key)
+        if value is not None:
+            header.cell(row=row, column=3, value=str(value) if field.type in _TEXT_TYPES else value)
+    by_year = {y.year: y for y in app.years}
+    sheet = wb[SHEETS["years"]]
+    for row, year in enumerate(years, start=2):
+        total = by_year.get(year)
+        if total is not None:
+            for col, value in enumerate((total.trained, total.advanced, total.pass_rate, total.satisfaction), start=2):
+                sheet.cell(row=row, column=col, value=value)
+    sheet = wb[SHEETS["occupations"]]
+    columns = occupation_sheet_columns(years)
+    for row, occ in enumerate(app.occupations, start=2):
+        for col, column in enumerate(columns, start=1):
+            if column.year is not None:
+                oy = occ.year(column.year)
+                figure = getattr(oy, column.field.key) if oy is not None else None
+            else:
+                figure = getattr(occ, column.field.key)
+            if figure is not None:
+                cell = sheet.cell(row=row, column=col, value=figure)
+                if row > OCCUPATION_ROWS + 1:
+                    _style_input(cell, column.field)
 
 
 def _fixed_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
@@ -375,6 +416,9 @@ def _write_evidence_sheet(ws: Worksheet) -> None:
 
 # --- loading -------------------------------------------------------------------------------
 
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _BROKEN = object()  # a cell already reported (formula without a value, #DIV/0!): skip further checks
 _OPEN_HINT = "请在 Excel 或 WPS 中打开该文件，确认能正常显示后“另存为” .xlsx 格式再试。"
 _LAYOUT_HINT = "请不要修改、移动表头行或重命名工作表；可以运行 skilldoc init 生成一个新的工作簿作对照。"
@@ -398,30 +442,252 @@ def _relative_name(path: Path, root: Path) -> str:
         return str(path)
 
 
+_SHEET_ROW_LIMITS = {
+    "header": limits.MAX_HEADER_ROWS,
+    "years": limits.MAX_YEAR_ROWS,
+    "occupations": limits.MAX_OCCUPATION_ROWS,
+    "experts": limits.MAX_EXPERT_ROWS,
+    "evidence": limits.MAX_EVIDENCE_ROWS,
+}
+_MAX_DATE_SERIAL = 2958465  # 9999-12-31: openpyxl turns a larger number in a date-formatted cell into #VALUE!
+_SAVE_AS_XLSX = ("请在 Excel 或 WPS 中打开它，“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”；在 LibreOffice Calc 中"
+                 "“文件 → 另存为”，文件类型选“Excel 2007-365 (.xlsx)”。文件名为 " + form.LAYOUT.workbook
+                 + "。不需要重新运行 skilldoc init（那会生成空白的工作簿）。")
+
+
+def _zip_entries(path: Path) -> int | None:
+    """How many entries the zip's end-of-central-directory record declares (None if not found).
+
+    Read from the last 64 KB of the file, so a directory of millions of entries
+    is refused before :mod:`zipfile` builds an object for each of them.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 65_557))
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    entries: int = struct.unpack_from("<H", tail, at + 10)[0]
+    if entries == 0xFFFF:  # Zip64: the count is in the Zip64 end record
+        at64 = tail.rfind(b"PK\x06\x06", 0, at)
+        if at64 < 0 or at64 + 40 > len(tail):
+            return None
+        entries = struct.unpack_from("<Q", tail, at64 + 32)[0]
+    return entries
+
+
+def _slim_copy(archive: zipfile.ZipFile, kept: Sequence[str], unused_sheets: set[str]) -> io.BytesIO:
+    """The workbook with only the parts that are read: every other sheet an empty stub.
+
+    openpyxl's read-only mode still parses each sheet up to its ``<dimension>``
+    (all of it when there is none), and reads a chartsheet's drawings; a stub in
+    place of each sheet the form does not use keeps them from being read at all.
+    Pictures and binary parts are left out (nothing here reads them).
+    """
+    unused_rels = {posixpath.join(posixpath.dirname(p), "_rels", posixpath.basename(p) + ".rels")
+                   for p in unused_sheets}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as slim:
+        for name in kept:
+            if name not in unused_rels:
+                slim.writestr(name, archive.read(name))
+        for name in sorted(unused_sheets):
+            root = "chartsheet" if "/chartsheets/" in name else "worksheet"
+            slim.writestr(name, f'<{root} xmlns="{_SHEET_NS}"><dimension ref="A1"/><sheetData/></{root}>')
+        for name in sorted(unused_rels):  # no drawings (openpyxl needs the file for a chartsheet)
+            slim.writestr(name, f'<Relationships xmlns="{_REL_NS}"/>')
+    out.seek(0)
+    return out
+
+
+def _check_zip_directory_size(loader: _Loader) -> None:
+    entries = _zip_entries(loader.path)
+    if entries is not None and entries > limits.MAX_WORKBOOK_PARTS:
+        raise loader.refuse(f"工作簿由 {entries:,} 个部分组成，超过 {limits.MAX_WORKBOOK_PARTS:,} 的上限",
+                            "该文件可能已损坏；请在 Excel 或 WPS 中打开后另存为新的 .xlsx 再试。",
+                            "workbook.too_large")
+
+
+def _mb(size: int) -> str:
+    return f"{size / limits.MiB:,.0f} MB" if size >= limits.MiB else f"{size / 1024:,.0f} KB"
+
+
+@dataclass
+class _Cell:
+    value: Any
+    data_type: str  # openpyxl's: n, s, d, b, e
+    number_format: str | None  # None: not known (.ods, .xls)
+
+
+@dataclass
+class _Scan:
+    """What a streaming pass over one sheet's XML found, before openpyxl reads any of it."""
+
+    last_row: int = 0
+    last_col: int = 0
+    formulas: set[tuple[int, int]] = dataclass_field(default_factory=set)
+    errors: set[tuple[int, int]] = dataclass_field(default_factory=set)  # t="e" in the file: real error values
+    big_numbers: dict[tuple[int, int], str] = dataclass_field(default_factory=dict)  # beyond any date: kept as typed
+    merged: list[tuple[int, int, int, int]] = dataclass_field(default_factory=list)  # min_row, min_col, max_row, max_col
+    beyond: tuple[int, int] | None = None  # the first value past the row/column limit
+
+
+_TAG_C, _TAG_ROW, _TAG_V, _TAG_F, _TAG_IS, _TAG_MERGE = (
+    f"{{{_SHEET_NS}}}{t}" for t in ("c", "row", "v", "f", "is", "mergeCell"))
+
+
+def _scan_sheet(stream: Any, max_rows: int) -> _Scan:
+    """One streaming pass: where values are, which cells hold formulas or errors, merged ranges.
+
+    Stops at the first value past ``max_rows`` or ``limits.MAX_SHEET_COLUMNS``;
+    memory stays flat whatever the sheet holds (each row is dropped once seen).
+    """
+    scan = _Scan()
+    row_no, col_no = 0, 0
+    sheet_data: Any = None
+    for event, elem in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            if tag == _TAG_ROW:
+                row_no = int(elem.get("r") or row_no + 1)
+                col_no = 0
+            elif tag == f"{{{_SHEET_NS}}}sheetData":
+                sheet_data = elem
+            continue
+        if tag == _TAG_C:
+            ref = elem.get("r")
+            if ref:
+                col_no, row_no = _split_ref(ref, row_no)
+            else:
+                col_no += 1
+            v = elem.findtext(_TAG_V)
+            has_formula = elem.find(_TAG_F) is not None
+            if not (v or has_formula or elem.find(_TAG_IS) is not None):
+                continue
+            where = (row_no, col_no)
+            if row_no > max_rows or col_no > limits.MAX_SHEET_COLUMNS:
+                scan.beyond = where
+                break
+            scan.last_row = max(scan.last_row, row_no)
+            scan.last_col = max(scan.last_col, col_no)
+            if has_formula:
+                scan.formulas.add(where)
+            kind = elem.get("t", "n")
+            if kind == "e":
+                scan.errors.add(where)
+            elif kind == "n" and v:
+                try:
+                    if not 0 <= float(v) <= _MAX_DATE_SERIAL:
+                        scan.big_numbers[where] = v
+                except ValueError:
+                    pass
+        elif tag == _TAG_ROW and sheet_data is not None:
+            sheet_data.clear()  # rows seen so far: nothing of them is kept
+        elif tag == _TAG_MERGE:
+            if len(scan.merged) >= limits.MAX_MERGED_RANGES:
+                raise ValueError("too many merged ranges")
+            try:
+                bounds = range_boundaries(elem.get("ref", ""))
+            except (ValueError, TypeError):
+                continue
+            if None not in bounds:
+                min_col, min_row, max_col, max_row = bounds
+                scan.merged.append((min_row, min_col, max_row, max_col))  # type: ignore[arg-type]
+    return scan
+
+
+def _split_ref(ref: str, row_no: int) -> tuple[int, int]:
+    """(column, row) of ``B7``; a reference without a row keeps the current row."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    try:
+        return column_index_from_string(letters), int(digits) if digits else row_no
+    except ValueError:
+        return 0, row_no
+
+
+# --- .ods and .xls: python-calamine --------------------------------------------------------
+
+_ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_T_TABLE, _T_ROW, _T_CELL, _T_COVERED = (f"{{{_ODF_TABLE}}}{t}" for t in (
+    "table", "table-row", "table-cell", "covered-table-cell"))
+_T_NAME, _T_ROWS, _T_COLS = (f"{{{_ODF_TABLE}}}{a}" for a in ("name", "number-rows-repeated",
+                                                               "number-columns-repeated"))
+_O_VALUE_TYPE = f"{{{_ODF_OFFICE}}}value-type"
+_T_P = f"{{{_ODF_TEXT}}}p"
+
+
+def _scan_ods(stream: Any, max_rows: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """The first value past its sheet's limits, by sheet title, in an ODF content.xml (streamed).
+
+    ODF compresses repeated rows and cells (``number-rows-repeated="1000000"``):
+    a few bytes can stand for a billion cells, which a reader would build in
+    memory.  Repeats of empty cells are what LibreOffice writes for formatted
+    areas and are fine; a value repeated past the limits is not.
+    """
+    beyond: dict[str, tuple[int, int]] = {}
+    title, row_no, col_no, row_repeat = "", 0, 0, 1
+    table: Any = None
+    for event, elem in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            if tag == _T_TABLE:
+                title, row_no, table = elem.get(_T_NAME, ""), 0, elem
+            elif tag == _T_ROW:
+                row_repeat = int(elem.get(_T_ROWS, "1"))
+                col_no = 0
+            continue
+        if tag in (_T_CELL, _T_COVERED):
+            repeat = int(elem.get(_T_COLS, "1"))
+            filled = elem.get(_O_VALUE_TYPE) is not None or elem.find(_T_P) is not None
+            last_row, last_col = row_no + row_repeat, col_no + repeat
+            limit = max_rows.get(title, max(max_rows.values(), default=limits.MAX_EVIDENCE_ROWS))
+            if filled and title not in beyond and (last_row > limit or last_col > limits.MAX_SHEET_COLUMNS):
+                beyond[title] = (min(last_row, limit + 1), min(last_col, limits.MAX_SHEET_COLUMNS + 1))
+            col_no = last_col
+        elif tag == _T_ROW:
+            row_no += row_repeat
+            if table is not None:
+                table.clear()  # rows seen so far: nothing of them is kept
+    return beyond
+
+
+def _merged_cells(scan: _Scan) -> int:
+    """How many cells the merged ranges cover inside the used area (what resolving them costs)."""
+    return sum(max(0, min(max_row, scan.last_row) - min_row + 1) * max(0, min(max_col, scan.last_col) - min_col + 1)
+               for min_row, min_col, max_row, max_col in scan.merged)
+
+
 class _Sheet:
-    """One worksheet read twice (cached values and formulas), with merged cells resolved."""
+    """The cells of one worksheet the form uses, up to its last value, with merged cells resolved."""
 
-    def __init__(self, values: Worksheet, formulas: Worksheet) -> None:
-        self.name = values.title
-        self.values = values
-        self.formulas = formulas
+    def __init__(self, name: str, cells: dict[tuple[int, int], _Cell], scan: _Scan) -> None:
+        self.name = name
+        self.cells = cells
+        self.scan = scan
+        self.max_row = scan.last_row
+        self.max_column = scan.last_col
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in values.merged_cells.ranges:
-            for row in range(rng.min_row, rng.max_row + 1):
-                for col in range(rng.min_col, rng.max_col + 1):
-                    self.merged[(row, col)] = (rng.min_row, rng.min_col)
-
-    @property
-    def max_row(self) -> int:
-        return self.values.max_row
+        for min_row, min_col, max_row, max_col in scan.merged:
+            # only the part inside the used area matters (a range may span the whole sheet)
+            for row in range(min_row, min(max_row, self.max_row) + 1):
+                for col in range(min_col, min(max_col, self.max_column) + 1):
+                    self.merged[(row, col)] = (min_row, min_col)
 
     def origin(self, row: int, col: int) -> tuple[int, int]:
         return self.merged.get((row, col), (row, col))
 
+    def cell(self, row: int, col: int) -> _Cell | None:
+        return self.cells.get(self.origin(row, col))
+
     def peek(self, row: int, col: int) -> Any:
         """The cached value (top-left of a merged range), no checks."""
-        r, c = self.origin(row, col)
-        return self.values.cell(row=r, column=c).value
+        found = self.cell(row, col)
+        return None if found is None else found.value
 
 
 class _Loader:
@@ -431,7 +697,8 @@ class _Loader:
         self.root = Path(os.path.abspath(root))
         self.problems: list[Problem] = []
         self.epoch = 1900
-        self.sheets: dict[str, _Sheet] = {}
+        self.titles: list[str] = []  # every sheet in the workbook, in order
+        self.sheets: dict[str, _Sheet] = {}  # the sheets the form uses, by title
         self.cells: dict[str, tuple[str, str]] = {}  # "header.<key>" / "year.<year>" → (sheet, cell)
 
     # -- problems --------------------------------------------------------------------
@@ -441,29 +708,289 @@ class _Loader:
         self.problems.append(Problem(message, Location(self.file, sheet=sheet, cell=cell), hint,
                                      severity, code))
 
+    def refuse(self, message: str, hint: str, code: str, sheet: str | None = None,
+               cell: str | None = None) -> InputError:
+        return InputError(f"无法读取工作簿 {self.file}", [Problem(
+            message, Location(self.file, sheet=sheet, cell=cell), hint, code=code)])
+
     # -- opening ---------------------------------------------------------------------
 
     def open(self) -> None:
-        if not self.path.is_file():
+        """Check the file's kind and sizes, scan the sheets the form uses, then read just those cells."""
+        if not self.path.exists():
             raise InputError(f"找不到工作簿 {self.file}", [Problem(
                 f"找不到工作簿 {self.file}", Location(self.file),
                 "请先运行 skilldoc init 创建申报文件夹，或确认文件名为 " + form.LAYOUT.workbook,
                 code="workbook.missing")])
+        kind = limits.file_kind(self.path)
+        if kind is not None:
+            raise self.refuse(f"{self.file} 是{kind}，不是工作簿文件", _OPEN_HINT, "workbook.unreadable")
+        size = self.path.stat().st_size
+        if size > limits.MAX_WORKBOOK_FILE_BYTES:
+            raise self.refuse(f"工作簿有 {_mb(size)}，超过 {_mb(limits.MAX_WORKBOOK_FILE_BYTES)} 的上限",
+                              "申报数据工作簿只需要文字和数字；请删除其中的图片和不需要的工作表后另存。",
+                              "workbook.too_large")
+        with open(self.path, "rb") as fh:
+            head = fh.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            message, hint, code = self._compound_file()
+            if code == "workbook.encrypted":
+                raise self.refuse(message, hint, code)
+            self._open_with_calamine("xls")
+            return
+        if not head.startswith(b"PK"):
+            raise self.refuse("该文件不是 .xlsx 格式（可能是 CSV、网页或其他文件改了扩展名）", _SAVE_AS_XLSX,
+                              "workbook.format")
+        _check_zip_directory_size(self)
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                if self._is_ods(archive):
+                    return self._open_with_calamine("ods")
+                parts = self._sheet_parts(archive)
+                scans, kept = self._scan_sheets(archive, parts)
+                slim = _slim_copy(archive, kept, set(parts.values()) - {parts[t] for t in scans})
+        except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError, OSError, EOFError) as exc:
+            raise self.unreadable(exc) from exc
         try:
             with warnings.catch_warnings():
-                # openpyxl warns about parts it drops on reading (WPS extensions, slicers, …);
-                # none of them carry data we read.
+                # openpyxl warns about parts it drops (WPS extensions, slicers, …) and about numbers
+                # in date-formatted cells beyond any date; none of it is data we read.
                 warnings.simplefilter("ignore")
-                values = load_workbook(self.path, data_only=True)
-                formulas = load_workbook(self.path, data_only=False)
+                book = load_workbook(slim, read_only=True, data_only=True)
+                try:
+                    self.epoch = 1904 if book.epoch.year == 1904 else 1900
+                    for title, scan in scans.items():
+                        self.sheets[title] = _Sheet(title, self._read_cells(book[title], scan), scan)
+                finally:
+                    book.close()
+        except InputError:
+            raise
         except Exception as exc:  # openpyxl raises many types for damaged or foreign files
-            raise InputError(f"无法读取工作簿 {self.file}", [Problem(
-                f"无法按 .xlsx 格式读取该文件（{type(exc).__name__}: {exc}）", Location(self.file),
-                "请确认文件是 Excel 2007 及以后的 .xlsx 格式（不是 .xls、.et、.csv），且没有设置打开密码。"
-                + _OPEN_HINT, code="workbook.unreadable")]) from exc
-        self.epoch = 1904 if values.epoch.year == 1904 else 1900
-        for ws in values.worksheets:
-            self.sheets[ws.title] = _Sheet(ws, formulas[ws.title])
+            raise self.unreadable(exc) from exc
+
+    def unreadable(self, exc: BaseException) -> InputError:
+        return self.refuse(f"无法按 .xlsx 格式读取该文件（{type(exc).__name__}: {exc}）",
+                           "请确认文件是 Excel 2007 及以后的 .xlsx 格式（不是 .xls、.et、.csv），且没有设置打开密码。"
+                           + _OPEN_HINT, "workbook.unreadable")
+
+    def _is_ods(self, archive: zipfile.ZipFile) -> bool:
+        """An OpenDocument spreadsheet (whatever its name): its parts checked and scanned for repeat bombs."""
+        names = set(archive.namelist())
+        if "mimetype" not in names or archive.getinfo("mimetype").file_size > 200:
+            return False
+        mimetype = archive.read("mimetype").decode("ascii", "replace")
+        if "opendocument.spreadsheet" not in mimetype:
+            if "opendocument" in mimetype:
+                raise self.refuse("该文件是 OpenDocument 文档，但不是表格", _SAVE_AS_XLSX, "workbook.format")
+            return False
+        for part in ("content.xml", "styles.xml"):
+            if part in names:
+                self._check_part(archive, part, f"工作簿中的“{part}”")
+        wanted = {_norm(name): key for key, name in SHEETS.items() if key in _SHEET_ROW_LIMITS}
+        try:
+            with archive.open("content.xml") as stream:
+                beyond = _scan_ods(stream, {name: _SHEET_ROW_LIMITS[wanted[_norm(name)]] + HEADER_SEARCH_ROWS
+                                            for name in SHEETS.values() if _norm(name) in wanted})
+        except (KeyError, ElementTree.ParseError, ValueError) as exc:
+            raise self.refuse(f"无法读取该 .ods 工作簿（文件已损坏：{exc}）", _SAVE_AS_XLSX,
+                              "workbook.unreadable") from None
+        self._raise_beyond({title: (where, _SHEET_ROW_LIMITS.get(wanted.get(_norm(title), ""),
+                                                                  limits.MAX_EVIDENCE_ROWS))
+                            for title, where in beyond.items()})
+        return True
+
+    def _raise_beyond(self, beyond: dict[str, tuple[tuple[int, int], int]]) -> None:
+        """Refuse the values found past their sheet's limits: {title: ((row, col), row limit)}."""
+        problems = []
+        for title, ((row, col), limit) in beyond.items():
+            coord = f"{get_column_letter(min(col, 16384))}{row}"
+            if col > limits.MAX_SHEET_COLUMNS:
+                message = (f"工作表“{title}”第 {get_column_letter(col)} 列还有内容，"
+                           f"超出了表格的范围（{limits.MAX_SHEET_COLUMNS:,} 列）")
+            else:
+                message = f"工作表“{title}”第 {row:,} 行还有内容，超过了该表 {limit:,} 行的上限"
+            problems.append(Problem(message, Location(self.file, sheet=title, cell=coord),
+                                    "一份申报用不到这么多行；请删除该格及下面（或右边）多余的内容"
+                                    "（选中多余的行或列后“删除”），或检查是否误把其他表格粘贴了进来。",
+                                    code="workbook.too_many_rows"))
+        if problems:
+            raise InputError(f"无法读取工作簿 {self.file}", problems)
+
+    def _open_with_calamine(self, kind: str) -> None:
+        """Read an .ods or .xls workbook (python-calamine): values only, no formats or formulas."""
+        try:
+            with open(self.path, "rb") as fh:  # by content: from_path would go by the name (.xlsx)
+                book = CalamineWorkbook.from_filelike(fh)
+            self.titles = list(book.sheet_names)
+            wanted = {_norm(name): key for key, name in SHEETS.items() if key in _SHEET_ROW_LIMITS}
+            beyond: dict[str, tuple[tuple[int, int], int]] = {}
+            for title in self.titles:
+                key = wanted.get(_norm(title))
+                if key is None:
+                    continue
+                limit = _SHEET_ROW_LIMITS[key]
+                sheet = book.get_sheet_by_name(title)
+                scan = _Scan()
+                cells = self._calamine_cells(title, sheet, scan, limit + HEADER_SEARCH_ROWS)
+                if scan.beyond is not None:
+                    beyond[title] = (scan.beyond, limit)
+                for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])[:limits.MAX_MERGED_RANGES]:
+                    scan.merged.append((r1 + 1, c1 + 1, r2 + 1, c2 + 1))
+                if _merged_cells(scan) > limits.MAX_MERGED_CELLS:
+                    scan.merged = []  # .xls only; past the limit merged ranges are not resolved
+                self.sheets[title] = _Sheet(title, cells, scan)
+            book.close()
+        except CalamineError as exc:
+            raise self.refuse(f"无法读取该 .{kind} 工作簿（{type(exc).__name__}: {exc}）", _SAVE_AS_XLSX,
+                              "workbook.unreadable") from exc
+        self._raise_beyond(beyond)
+        what = "OpenDocument 表格（.ods）" if kind == "ods" else "Excel 97-2003 格式（.xls）"
+        self.add(f"工作簿是 {what}，已按此格式读取（不含公式和单元格格式）", None, None,
+                 "建议“另存为”Excel 工作簿（.xlsx），公式未保存计算结果、百分数格式等问题才能准确指出。",
+                 code="workbook.other_format", severity=Severity.WARNING)
+
+    def _calamine_cells(self, title: str, sheet: Any, scan: _Scan, max_rows: int) -> dict[tuple[int, int], _Cell]:
+        cells: dict[tuple[int, int], _Cell] = {}
+        first_row, first_col = sheet.start or (0, 0)
+        for i, values in enumerate(sheet.iter_rows()):
+            row = first_row + i + 1
+            for j, value in enumerate(values):
+                if value is None or value == "":
+                    continue
+                col = first_col + j + 1
+                if row > max_rows or col > limits.MAX_SHEET_COLUMNS:
+                    scan.beyond = (row, col)
+                    return cells
+                scan.last_row, scan.last_col = max(scan.last_row, row), max(scan.last_col, col)
+                kind = "s" if isinstance(value, str) else "b" if isinstance(value, bool) else \
+                    "n" if isinstance(value, int | float) else "d"
+                if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
+                    self.add(f"该格有 {len(value):,} 个字符，超过每格 {limits.MAX_CELL_CHARS:,} 个字符的上限",
+                             title, f"{get_column_letter(col)}{row}",
+                             "工作簿每格只填一项内容；长段文字请写进 sections/ 下相应部分的正文。", code="cell.too_long")
+                    value, kind = _BROKEN, "e"
+                cells[(row, col)] = _Cell(value, kind, None)
+        return cells
+
+    def _compound_file(self) -> tuple[str, str, str]:
+        """(message, hint, code) for an OLE compound file: .xls/.et, or a password-protected .xlsx."""
+        with open(self.path, "rb") as fh:
+            head = fh.read(256 * 1024)
+        if "EncryptionInfo".encode("utf-16-le") in head:
+            return ("工作簿设置了打开密码，无法读取",
+                    "请在 Excel 或 WPS 中打开，“文件 → 信息 → 保护工作簿 → 用密码进行加密”，清空密码后保存。",
+                    "workbook.encrypted")
+        return ("该文件是 Excel 97-2003（.xls）或 WPS（.et）格式，只是扩展名为 .xlsx", _SAVE_AS_XLSX, "workbook.format")
+
+    def _sheet_parts(self, archive: zipfile.ZipFile) -> dict[str, str]:
+        """Sheet title → its part in the zip, from workbook.xml and its relationships."""
+        names = set(archive.namelist())
+        book_part = "xl/workbook.xml"
+        if "_rels/.rels" in names:
+            for rel in self._xml(archive, "_rels/.rels").iter(f"{{{_REL_NS}}}Relationship"):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    book_part = rel.get("Target", book_part).lstrip("/")
+        if book_part not in names:
+            raise self.refuse("该文件是 zip 压缩包，但不是 Excel 工作簿（缺少 workbook.xml）", _SAVE_AS_XLSX,
+                              "workbook.format")
+        folder = posixpath.dirname(book_part)
+        rels_part = posixpath.join(folder, "_rels", posixpath.basename(book_part) + ".rels")
+        targets: dict[str, str] = {}
+        if rels_part in names:
+            for rel in self._xml(archive, rels_part).iter(f"{{{_REL_NS}}}Relationship"):
+                target = rel.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join(folder, target))
+                targets[rel.get("Id", "")] = path
+        parts: dict[str, str] = {}
+        for sheet in self._xml(archive, book_part).iter(f"{{{_SHEET_NS}}}sheet"):
+            title = sheet.get("name", "")
+            self.titles.append(title)
+            part = targets.get(sheet.get(f"{{{_DOC_REL_NS}}}id", ""), "")
+            if part in names:
+                parts[title] = part
+        return parts
+
+    def _xml(self, archive: zipfile.ZipFile, part: str) -> Any:
+        self._check_part(archive, part, f"工作簿中的“{part}”")
+        return ElementTree.fromstring(archive.read(part))
+
+    def _check_part(self, archive: zipfile.ZipFile, part: str, what: str, sheet: str | None = None) -> None:
+        size = archive.getinfo(part).file_size
+        if size > limits.MAX_WORKBOOK_PART_BYTES:
+            raise self.refuse(
+                f"{what}解压后有 {_mb(size)}，超过 {_mb(limits.MAX_WORKBOOK_PART_BYTES)} 的上限",
+                "申报数据工作簿只需要几十 KB；该文件可能已损坏，或者粘贴进了大量无关内容。请删除多余的行、列和工作表后"
+                "另存为新的 .xlsx 再试。", "workbook.too_large", sheet=sheet)
+
+    def _scan_sheets(self, archive: zipfile.ZipFile, parts: dict[str, str]) -> tuple[dict[str, _Scan], list[str]]:
+        """Check the sizes of what openpyxl will read, then scan each sheet the form uses.
+
+        Returns the scans by sheet title and the parts that may be read (size-checked).
+        """
+        wanted = {_norm(name): key for key, name in SHEETS.items() if key in _SHEET_ROW_LIMITS}
+        used = {title: wanted[_norm(title)] for title in parts if _norm(title) in wanted}
+        sheet_parts = set(parts.values())
+        read_total = 0
+        kept: list[str] = []
+        for info in archive.infolist():
+            name = info.filename
+            if name in sheet_parts and name not in {parts[t] for t in used}:
+                continue  # a sheet the form does not use: never read
+            if name.startswith("xl/") and not name.endswith((".xml", ".rels")) or "/media/" in name:
+                continue  # pictures, printer settings, VBA: never read
+            title = next((t for t in used if parts[t] == name), None)
+            what = f"工作表“{title}”" if title else "工作簿中的" + {
+                "xl/sharedStrings.xml": "共享字符串表（sharedStrings.xml）",
+                "xl/styles.xml": "样式表（styles.xml）"}.get(name, f"“{name}”")
+            self._check_part(archive, name, what, sheet=title)
+            read_total += info.file_size
+            kept.append(name)
+        if read_total > limits.MAX_WORKBOOK_READ_BYTES:
+            raise self.refuse(f"工作簿解压后有 {_mb(read_total)}，超过 {_mb(limits.MAX_WORKBOOK_READ_BYTES)} 的上限",
+                              "请删除多余的行、列和工作表后另存为新的 .xlsx 再试。", "workbook.too_large")
+        scans: dict[str, _Scan] = {}
+        too_long: dict[str, tuple[tuple[int, int], int]] = {}
+        for title, key in used.items():
+            max_rows = _SHEET_ROW_LIMITS[key] + HEADER_SEARCH_ROWS
+            try:
+                with archive.open(parts[title]) as stream:
+                    scan = _scan_sheet(stream, max_rows)
+            except ValueError as exc:
+                if "merged" not in str(exc):
+                    raise
+                raise self.refuse(f"工作表“{title}”中合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处",
+                                  "请取消多余的合并单元格后另存。", "workbook.too_large", sheet=title) from None
+            if scan.beyond is not None:
+                too_long[title] = (scan.beyond, _SHEET_ROW_LIMITS[key])
+            if _merged_cells(scan) > limits.MAX_MERGED_CELLS:
+                raise self.refuse(f"工作表“{title}”中合并的单元格超过 {limits.MAX_MERGED_CELLS:,} 个",
+                                  "请取消多余的合并单元格后另存。", "workbook.too_large", sheet=title)
+            scans[title] = scan
+        self._raise_beyond(too_long)
+        return scans, kept
+
+    def _read_cells(self, ws: Any, scan: _Scan) -> dict[tuple[int, int], _Cell]:
+        """The non-empty cells up to the sheet's last value (read-only openpyxl, one pass)."""
+        cells: dict[tuple[int, int], _Cell] = {}
+        if not scan.last_row:
+            return cells
+        for row in ws.iter_rows(min_row=1, max_row=scan.last_row, max_col=scan.last_col):
+            for c in row:
+                value = getattr(c, "value", None)
+                if value is None:
+                    continue
+                where = (c.row, c.column)
+                data_type = c.data_type
+                if data_type == "e" and where not in scan.errors and where in scan.big_numbers:
+                    value, data_type = float(scan.big_numbers[where]), "n"  # a number, not a date: as typed
+                if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
+                    self.add(f"该格有 {len(value):,} 个字符，超过每格 {limits.MAX_CELL_CHARS:,} 个字符的上限",
+                             ws.title, c.coordinate, "工作簿每格只填一项内容；长段文字请写进 sections/ 下相应部分的正文。",
+                             code="cell.too_long")
+                    value, data_type = _BROKEN, "e"
+                cells[where] = _Cell(value, data_type, c.number_format or "")
+        return cells
 
     def sheet(self, key: str) -> _Sheet | None:
         name = SHEETS[key]
@@ -471,28 +998,35 @@ class _Loader:
             (s for title, s in self.sheets.items() if _norm(title) == _norm(name)), None)
         if found is None:
             self.add(f"缺少工作表“{name}”", sheet=name,
-                     hint="现有工作表：" + "、".join(self.sheets) + "。" + _LAYOUT_HINT, code="workbook.sheet")
+                     hint="现有工作表：" + "、".join(self.titles) + "。" + _LAYOUT_HINT, code="workbook.sheet")
         return found
 
     # -- cells -----------------------------------------------------------------------
 
     def raw(self, sheet: _Sheet, row: int, col: int) -> tuple[Any, str, bool]:
         """(value, coordinate, percent_format) of a cell; value is _BROKEN if already reported."""
-        r, c = sheet.origin(row, col)
         coord = f"{get_column_letter(col)}{row}"
-        cell = sheet.values.cell(row=r, column=c)
-        value = cell.value
-        formula = sheet.formulas.cell(row=r, column=c)
-        if formula.data_type == "f" and value is None:
+        origin = sheet.origin(row, col)
+        cell = sheet.cell(row, col)
+        value = None if cell is None else cell.value
+        if value is _BROKEN:
+            return _BROKEN, coord, False
+        if origin in sheet.scan.formulas and value is None:
             self.add("该格是公式，但文件中没有保存计算结果（文件可能由其他程序生成，从未在 Excel/WPS 中打开过）",
                      sheet.name, coord, "请在 Excel 或 WPS 中打开该工作簿并保存一次，再重新运行；"
                      "或者把公式改为直接填写数值。", code="cell.formula")
             return _BROKEN, coord, False
-        if cell.data_type == "e":
-            self.add(f"该格的公式计算出错（{value}）", sheet.name, coord,
-                     "请修正公式或直接填写数值。", code="cell.error")
+        if cell is not None and cell.data_type == "e":
+            if origin in sheet.scan.formulas:
+                self.add(f"该格的公式计算出错（{value}）", sheet.name, coord,
+                         "请修正公式或直接填写数值。", code="cell.error")
+            else:
+                self.add(f"该格是错误值 {value}，不是可用的数据", sheet.name, coord,
+                         "请直接填写数值或文字。", code="cell.error")
             return _BROKEN, coord, False
-        return value, coord, "%" in (cell.number_format or "")
+        # formats unknown (.ods, .xls): a fraction in a % field is read as in a %-formatted cell
+        percent_format = cell is not None and (cell.number_format is None or "%" in cell.number_format)
+        return value, coord, percent_format
 
     def read(self, sheet: _Sheet, row: int, col: int, field: form.Field, *, name: str | None = None,
              required: bool | None = None, aliases: dict[str, str] | None = None) -> Value:
@@ -512,11 +1046,21 @@ class _Loader:
         except ValueProblem as vp:
             self.add(f"“{name}”{vp.message}", sheet.name, coord, field.hint or None, code="cell.value")
             return None
-        if field.type is FieldType.PERCENT and isinstance(parsed, Decimal) and 0 < parsed < 1 \
-                and not percent_format:
-            meant = normalise_decimal(parsed * 100)
-            self.add(f"“{name}”填写了“{display(value)}”，按 {parsed}% 读取；若是指 {meant}%，请填写 {meant}",
-                     sheet.name, coord, field.hint or None, code="cell.percent", severity=Severity.WARNING)
+        if field.type is FieldType.PERCENT and isinstance(parsed, Decimal):
+            if percent_is_fraction(value) and not percent_format:
+                self.add(f"“{name}”填写的是小数 {display(value)}（在常规格式的格子里输入 {parsed}% 时就存为这个数），"
+                         f"按 {parsed}% 读取", sheet.name, coord,
+                         "如果本意不是这个百分数，请直接填写百分数，例如 92.5 表示 92.5%。",
+                         code="cell.percent_fraction", severity=Severity.WARNING)
+            elif 0 < parsed < 1:
+                meant = normalise_decimal(parsed * 100)
+                self.add(f"“{name}”填写了“{display(value)}”，按 {parsed}% 读取；若是指 {meant}%，请填写 {meant}",
+                         sheet.name, coord, field.hint or None, code="cell.percent", severity=Severity.WARNING)
+        restored = restored_leading_zero(value, field.type)
+        if restored is not None:
+            self.add(f"“{name}”是数字格式，开头的 0 丢失了（显示为 {display(value)}），按 {restored} 读取",
+                     sheet.name, coord, "请把该格设为文本格式后重新输入号码，开头的 0 就不会丢失。",
+                     code="cell.leading_zero", severity=Severity.WARNING)
         return parsed
 
     def row_is_blank(self, sheet: _Sheet, row: int, cols: Iterable[int]) -> bool:
@@ -527,14 +1071,14 @@ class _Loader:
     def find_header(self, sheet: _Sheet, anchor: str) -> int | None:
         """The row (in the first rows) that holds the column title ``anchor``."""
         for row in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1):
-            for col in range(1, sheet.values.max_column + 1):
+            for col in range(1, sheet.max_column + 1):
                 if _norm(sheet.peek(row, col)) == _norm(anchor):
                     return row
         return None
 
     def map_columns(self, sheet: _Sheet, header_row: int, columns: Sequence[Column]) -> dict[int, int] | None:
         """Column index (1-based) of each expected column, by title; None after reporting missing ones."""
-        titles = {col: _norm(sheet.peek(header_row, col)) for col in range(1, sheet.values.max_column + 1)}
+        titles = {col: _norm(sheet.peek(header_row, col)) for col in range(1, sheet.max_column + 1)}
         found: dict[int, int] = {}
         missing = []
         for i, column in enumerate(columns):
@@ -581,7 +1125,7 @@ class _Loader:
         header_row = self.find_header(sheet, "填写内容")
         cols = None
         if header_row is not None:
-            titles = {_norm(sheet.peek(header_row, c)): c for c in range(1, sheet.values.max_column + 1)}
+            titles = {_norm(sheet.peek(header_row, c)): c for c in range(1, sheet.max_column + 1)}
             cols = [titles.get(_norm(t)) for t in HEADER_SHEET_COLUMNS[:3]]
         if header_row is None or cols is None or None in cols:
             self.add(f"工作表“{sheet.name}”中找不到表头行（{' | '.join(HEADER_SHEET_COLUMNS)}）", sheet.name,
@@ -637,6 +1181,8 @@ class _Loader:
                 continue
             year_cells.append((year, f"{get_column_letter(cols[0])}{row}"))
             self.cells[f"year.{year}"] = (sheet.name, f"{row}:{row}")
+            for i, c in enumerate(columns[1:], start=1):
+                self.cells[f"year.{year}.{c.field.key}"] = (sheet.name, f"{get_column_letter(cols[i])}{row}")
             totals.append(YearTotal(year, *vals[1:]))  # type: ignore[arg-type]
         if len(rows) != form.TRAINING_YEARS:
             self.add(f"“{sheet.name}”应填写 {form.TRAINING_YEARS} 个年度（填报时间之前三年），现有 {len(rows)} 行",
@@ -680,6 +1226,9 @@ class _Loader:
             return ()
         rows = [r for r in range(header_row + 1, sheet.max_row + 1)
                 if not self.row_is_blank(sheet, r, cols.values())]
+        for i, c in enumerate(columns):  # column letters, for findings that name cells
+            key = f"occupations.{c.year}.{c.field.key}" if c.year is not None else f"occupations.{c.field.key}"
+            self.cells[key] = (sheet.name, get_column_letter(cols[i]))
         result: list[Occupation] = []
         seen: dict[str, str] = {}
         for row in rows:
@@ -709,7 +1258,7 @@ class _Loader:
         per_year = re.compile(r"(\d{4})年?(.+)")
         labels = {_norm(f.label) for f in form.YEAR_COLUMNS[:2]}
         found: list[int] = []
-        for col in range(1, sheet.values.max_column + 1):
+        for col in range(1, sheet.max_column + 1):
             m = per_year.fullmatch(_norm(sheet.peek(header_row, col)))
             if m and re.sub(r"\(.*\)$", "", m.group(2)) in labels and int(m.group(1)) not in found:
                 found.append(int(m.group(1)))
@@ -721,6 +1270,8 @@ class _Loader:
         if located is None:
             return ()
         sheet, cols, rows = located
+        for i, c in enumerate(columns):
+            self.cells[f"experts.{c.field.key}"] = (sheet.name, get_column_letter(cols[i]))
         names = {_norm(o.name): o.name for o in occupations}
         result = []
         for row in rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,26 @@ def sample_dir(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("output"))
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Tests never read or fill a user's cache: one private cache folder for the whole session (set
+    before any module-scoped fixture builds; the suite converts each Office file once)."""
+    from skilldoc.cache import CACHE_ENV
+
+    folder = tmp_path_factory.mktemp("skilldoc-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(folder))
+        yield folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """In-process memos (parsed workbooks, inspected PDFs) start empty in every test."""
+    from skilldoc.cache import clear_memos
+
+    clear_memos()
 
 
 @pytest.fixture(scope="session")

@@ -465,8 +465,8 @@ def test_one_font_object_serves_toc_and_stamps(bundled) -> None:
 
 
 def test_bundle_command_imports_no_heavy_libraries(tmp_path: Path) -> None:
-    """`skilldoc bundle` of PDFs never loads openpyxl, jinja2, python-docx, fontTools' subsetter or our
-    image code (pypdf itself imports PIL.Image, ~7 ms: not ours to avoid)."""
+    """`skilldoc bundle` of PDFs never loads openpyxl, jinja2, python-docx, fontTools' subsetter, our
+    image code or the LibreOffice driver (pypdf itself imports PIL.Image, ~7 ms: not ours to avoid)."""
     import sys
 
     out = tmp_path / "out.pdf"
@@ -474,7 +474,7 @@ def test_bundle_command_imports_no_heavy_libraries(tmp_path: Path) -> None:
             "try:\n    runpy.run_module('skilldoc', run_name='__main__')\n"
             "except SystemExit as e:\n    assert not e.code, e.code\n"
             "heavy = ('openpyxl', 'jinja2', 'docx', 'fontTools.subset', 'numpy', 'skilldoc.evidence.images',"
-            " 'skilldoc.workbook', 'skilldoc.pipeline')\n"
+            " 'skilldoc.workbook', 'skilldoc.pipeline', 'skilldoc.office', 'xml.sax', 'urllib.request')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))")
     proc = subprocess.run([sys.executable, "-c", code, str(ROT), str(BOXES), "-o", str(out)],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)

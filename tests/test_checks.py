@@ -342,6 +342,19 @@ def test_literal_number_in_template_suggests_the_variable() -> None:
     assert all(p.severity is Severity.WARNING for p in problems)
 
 
+def test_a_literal_number_warns_only_where_its_context_points_to_the_same_figure() -> None:
+    text = ("2020年培训合格率为95.5%。\n"  # the 2020 pass rate, typed: warn
+            "到2025年，培训合格率达到95.5%以上。\n"  # a 2025 target that happens to equal it: fine
+            "满意率 95.5% 的企业占比较高。\n"  # 95.5 is 2020's pass rate, not a 满意率: fine
+            "2020年满意率93.5%。")  # 2020's 满意率: warn
+    report = check(sources=[SectionSource(form.SECTIONS[3], Path("4.md"), text)])
+    problems = find(report, "template.literal_number")
+    assert [(p.location.line, p.hint) for p in problems] == [
+        (1, "改用变量 {{ 年度[1].合格率 }}，工作簿修改后正文会自动一致"),
+        (4, "改用变量 {{ 年度[1].满意率 }}，工作簿修改后正文会自动一致"),
+    ]
+
+
 def test_literal_numbers_that_are_not_workbook_figures_are_fine() -> None:
     text = ("2019年至2021年，累计培训6650人次，占地52,001平方米，1.5倍。调查了 2350 家企业，"
             "开设 210 个专业，2100 年，相关专业 12 个。")
@@ -409,7 +422,8 @@ def test_annual_training_below_2000_fails() -> None:
 def test_advanced_share_below_20_percent_fails() -> None:
     report = check(with_latest(trained=2000, advanced=399))  # 19.95%
     assert failed(report) == ["advanced_share"]
-    assert threshold(report, "advanced_share").actual.startswith("19.9%")
+    # one decimal rounded half up would read 20.0%: the figure is shown unrounded so it agrees with the verdict
+    assert threshold(report, "advanced_share").actual.startswith("19.95%（")
     assert threshold(check(with_latest(trained=2000, advanced=400)), "advanced_share").passed
 
 

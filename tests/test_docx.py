@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +16,7 @@ from types import SimpleNamespace
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +25,7 @@ from skilldoc.docx_form import (
     PLACEHOLDERS,
     STYLES,
     clean_xml_text,
+    column_widths,
     default_template,
     extract_text,
     format_number,
@@ -33,6 +36,7 @@ from skilldoc.docx_form import (
 from skilldoc.errors import InputError, OutputError, Severity
 from skilldoc.markup import parse, plain_text
 from skilldoc.model import Application, Header, Occupation, OccupationYear, YearTotal
+from skilldoc.word import check_package
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -141,7 +145,7 @@ def test_cover_and_instructions_verbatim(built: tuple[Path, list]) -> None:
     out, problems = built
     assert problems == []
     document = docx.Document(str(out))
-    paras = [p.text for p in document.paragraphs]
+    paras = [p.text.replace("\u2060", "") for p in document.paragraphs]  # the seal's word joiner
     assert paras[0] == form.FORM_TITLE
     assert paras[1] == form.FORM_SUBTITLE
     assert f"申报单位\t{HEADER['org_name']}{form.COVER_SEAL}" in paras
@@ -175,8 +179,10 @@ def test_every_label_and_value_in_the_header_table(built: tuple[Path, list]) -> 
     for k, name in enumerate(OCCUPATIONS, start=1):
         assert f"职业（工种）\n{k}. {name}" in text  # a line break keeps the name on one line
     # the groups are merged cells: each label is written once
-    for group in ("法人代表信息", "培训场所条件", "培训师资情况", "培训评价能力"):
+    for group in ("法人代表信息", "培训场所条件", "培训师资情况"):
         assert text.count(group) == 1, group
+    # 培训评价能力: once over its fields, once over the occupations (repeated on their continuation page)
+    assert text.count("培训评价能力") == 2
 
 
 def test_choices_are_ticked(built: tuple[Path, list]) -> None:
@@ -201,18 +207,31 @@ def _row_texts(table) -> list[list[str]]:
     return rows
 
 
+def _flags(tr) -> set[str]:
+    trpr = tr.find(qn("w:trPr"))
+    return set() if trpr is None else {el.tag.split("}")[1] for el in trpr}
+
+
 def test_table_layout_like_the_form(built: tuple[Path, list]) -> None:
     out, _ = built
-    _, table = _main_table(out)
-    tbl = table._tbl
-    grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
-    rows = tbl.findall(qn("w:tr"))
-    for tr in rows:  # every row covers the whole grid
-        spans = [int(tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val"))) if tc.tcPr.find(qn("w:gridSpan")) is not None
-                 else 1 for tc in tr.findall(qn("w:tc"))]
-        assert sum(spans) == len(grid)
-    texts = _row_texts(table)
+    document = docx.Document(str(out))
+    # three tables one after the other: the header, the occupations, the eight sections
+    assert len(document.tables) == 3
+    body = list(document.element.body)
+    tbls = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")]
+    assert tbls[1] - tbls[0] == 2 and tbls[2] - tbls[1] == 2  # one 1-pt paragraph between them
+    for table in document.tables:
+        tbl = table._tbl
+        grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+        for tr in tbl.findall(qn("w:tr")):  # every row covers the whole grid
+            spans = [int(tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")))
+                     if tc.tcPr.find(qn("w:gridSpan")) is not None else 1 for tc in tr.findall(qn("w:tc"))]
+            assert sum(spans) == len(grid)
+    header, occupations, sections = document.tables
+    rows = header._tbl.findall(qn("w:tr"))
+    texts = _row_texts(header)
     assert texts[0][0] == "申报单位名称" and texts[0][2] == "单位类别"
+    assert all("tblHeader" not in _flags(tr) and "cantSplit" in _flags(tr) for tr in rows)
     # 法人代表信息: one restart and two continuation cells in the first column
     legal = [i for i, r in enumerate(texts) if r[0] == "法人代表信息"][0]
     first_cells = [rows[legal + k].findall(qn("w:tc"))[0] for k in range(3)]
@@ -220,16 +239,55 @@ def test_table_layout_like_the_form(built: tuple[Path, list]) -> None:
     assert vm[0].get(qn("w:val")) == "restart"
     assert all(v is not None and v.get(qn("w:val")) in (None, "continue") for v in vm[1:])
     assert [r[1] for r in texts[legal:legal + 3]] == ["姓名", "办公电话", "手机"]
-    # 职业（工种） rows carry six figures, oldest year first
-    occ_rows = [r for r in texts if r[1].startswith("职业（工种）")]
-    assert [r[1] for r in occ_rows] == [f"职业（工种）{k}. {n}" for k, n in enumerate(OCCUPATIONS, start=1)]
-    assert occ_rows[1][2:] == ["310", "100", "311", "101", "312", "102"]
-    # the eight sections: title | body, allowed to break across pages
-    section_rows = [(i, r) for i, r in enumerate(texts) if r[0] in form.SECTION_BY_TITLE]
-    assert [r[0] for _, r in section_rows] == [s.title for s in form.SECTIONS]
-    for i, _ in section_rows:
-        trpr = rows[i].find(qn("w:trPr"))
-        assert trpr is None or trpr.find(qn("w:cantSplit")) is None
+    assert texts[-1][2:] == ["2000", "600", "2350", "700", "2700", "800"]  # 培训总量
+    # the occupations: two header rows (group label, years, columns) repeated on every page
+    occ = occupations._tbl.findall(qn("w:tr"))
+    occ_texts = _row_texts(occupations)
+    assert occ_texts[0] == ["培训评价能力", "职业（工种）", "2019年", "2020年", "2021年"]
+    assert occ_texts[1][2:] == ["培训数量", "高级工及以上数量"] * 3
+    assert [_flags(tr) >= {"tblHeader", "cantSplit"} for tr in occ] == [True, True] + [False] * len(OCCUPATIONS)
+    assert all("cantSplit" in _flags(tr) for tr in occ)
+    assert [r[1] for r in occ_texts[2:]] == [f"职业（工种）{k}. {n}" for k, n in enumerate(OCCUPATIONS, start=1)]
+    assert occ_texts[3][2:] == ["310", "100", "311", "101", "312", "102"]
+    top = occupations._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:top')}")
+    assert top.get(qn("w:val")) == "nil"  # the header table's bottom line is the line between them
+    # the eight sections: title | body; a section's rows after the first continue its title cell
+    sec_texts = _row_texts(sections)
+    titles = [r[0] for r in sec_texts if r[0]]
+    assert titles == [s.title for s in form.SECTIONS]
+    assert not any("tblHeader" in _flags(tr) for tr in sections._tbl.findall(qn("w:tr")))
+
+
+def _section_rows(document, title: str) -> list:
+    """The rows of one section in the sections table (its first row and the rows continuing it)."""
+    rows = document.tables[2]._tbl.findall(qn("w:tr"))
+    texts = _row_texts(document.tables[2])
+    start = [i for i, r in enumerate(texts) if r[0] == title][0]
+    end = start + 1
+    while end < len(rows) and not texts[end][0]:
+        end += 1
+    return rows[start:end]
+
+
+def test_headings_stay_with_what_follows(built: tuple[Path, list]) -> None:
+    """Section 1's body is cut before each heading; a heading and its next block are one row
+    that does not split across pages, and no line is drawn between the rows."""
+    out, _ = built
+    document = docx.Document(str(out))
+    rows = _section_rows(document, form.SECTIONS[0].title)
+    bodies = [["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tr.findall(qn("w:tc"))[1].iter(qn("w:p"))]
+              for tr in rows]
+    assert [b[0] for b in bodies] == ["一、总体情况", "（一）培训需求", "项目二"]
+    assert bodies[0][1].startswith("绍兴市") and bodies[1][1:] == ["项目一 & <二>"]
+    # a heading and a short block: kept together; the rest (list, table, closing paragraph) may split
+    assert ["cantSplit" in _flags(tr) for tr in rows] == [True, True, False]
+    title_merge = [tr.find(qn("w:tc")).tcPr.find(qn("w:vMerge")) for tr in rows]
+    assert title_merge[0].get(qn("w:val")) == "restart"
+    assert all(m.get(qn("w:val")) in (None, "continue") for m in title_merge[1:])
+    body_borders = [tr.findall(qn("w:tc"))[1].tcPr.find(qn("w:tcBorders")) for tr in rows]
+    assert body_borders[0].find(qn("w:top")) is None and body_borders[0].find(qn("w:bottom")).get(qn("w:val")) == "nil"
+    assert {b.find(qn("w:top")).get(qn("w:val")) for b in body_borders[1:]} == {"nil"}
+    assert body_borders[-1].find(qn("w:bottom")) is None
 
 
 def test_section_text_is_verbatim(built: tuple[Path, list]) -> None:
@@ -246,12 +304,14 @@ def test_section_text_is_verbatim(built: tuple[Path, list]) -> None:
 
 def test_markup_becomes_word_formatting(built: tuple[Path, list]) -> None:
     out, _ = built
-    document, table = _main_table(out)
-    body = [c for c in table.rows[-8].cells if c.text.startswith("一、")][0]
-    by_text = {p.text: p for p in body.paragraphs}
+    document = docx.Document(str(out))
+    cells = [_Cell(tr.findall(qn("w:tc"))[1], document.tables[2])
+             for tr in _section_rows(document, form.SECTIONS[0].title)]
+    paragraphs = [p for c in cells for p in c.paragraphs]
+    by_text = {p.text: p for p in paragraphs}
     assert by_text["一、总体情况"].style.name == "申报书标题1"
     assert by_text["（一）培训需求"].style.name == "申报书标题2"
-    para = [p for p in body.paragraphs if p.text.startswith("绍兴市")][0]
+    para = [p for p in paragraphs if p.text.startswith("绍兴市")][0]
     assert para.style.name == "申报书正文"
     assert [r.text for r in para.runs if r.bold] == ["先进制造业"]
     assert para._p.xpath(".//w:br"), "a line break inside a paragraph is a w:br"
@@ -262,7 +322,7 @@ def test_markup_becomes_word_formatting(built: tuple[Path, list]) -> None:
     assert bullet._p.pPr.numPr.ilvl.val == 0 and by_text["子项目"]._p.pPr.numPr.ilvl.val == 1
     assert "1. 第一条" in by_text and "2） 第二条" in by_text
     assert by_text["1. 第一条"]._p.pPr.numPr is None, "numbers are the user's literal text"
-    nested = body.tables[0]
+    nested = [t for c in cells for t in c.tables][0]
     assert [c.text for c in nested.rows[0].cells] == ["年度", "培训人次", "合格率"]
     assert all(r.bold for c in nested.rows[0].cells for p in c.paragraphs for r in p.runs)
     assert nested.rows[2].cells[1].paragraphs[0].runs[0].bold
@@ -285,7 +345,8 @@ def test_every_run_has_east_asian_font_and_chinese_language(built: tuple[Path, l
         fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
         assert fonts is not None and fonts.get(qn("w:eastAsia")), r.xml[:200]
         lang = r.find(f"{qn('w:rPr')}/{qn('w:lang')}")
-        assert lang is not None and lang.get(qn("w:eastAsia")) == "zh-CN"
+        seal = "".join(t.text for t in r.iter(qn("w:t"))) == "（公\u2060章）"  # kept whole: see test_joiners
+        assert lang is not None and lang.get(qn("w:eastAsia")) == ("zxx" if seal else "zh-CN")
     body_fonts = {r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").get(qn("w:eastAsia")) for r in runs}
     assert {"仿宋_GB2312", "黑体", "方正小标宋简体", "Segoe UI Symbol"} <= body_fonts
     boxes = [r for r in runs if "".join(t.text for t in r.iter(qn("w:t"))) in ("☑", "☐")]
@@ -499,9 +560,151 @@ def test_values_are_not_read_as_placeholders(tmp_path: Path) -> None:
     name = "甲{{主管单位}}乙 <&> {{ x }}"
     assert write_docx(make_app(org_name=name), rendered(), out) == []
     document = docx.Document(str(out))
-    assert f"申报单位\t{name}{form.COVER_SEAL}" in [p.text for p in document.paragraphs]
+    assert f"申报单位\t{name}{form.COVER_SEAL}" in [p.text.replace("\u2060", "") for p in document.paragraphs]
     assert name in extract_text(out).split("\n")
 
+
+
+# --- what Word and WPS open (issue 10, part 2) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample's 申报书.docx (evidence pages numbered in order, as the bundle would)."""
+    from skilldoc.model import PageRange, SectionSource
+    from skilldoc.render import render_sections
+    from skilldoc.workbook import load_application
+
+    sample = Path(__file__).resolve().parent.parent / "data_samples" / "demo"
+    app, _ = load_application(sample / form.LAYOUT.workbook, sample)
+    pages, first = {}, 1
+    for item in app.evidence:
+        pages[item.code] = PageRange(first, first + len(item.files))
+        first += len(item.files) + 1
+    sources = [SectionSource(s, p, p.read_text(encoding="utf-8"))
+               for s in form.SECTIONS for p in [sample / form.LAYOUT.sections_dir / s.filename]]
+    sections, _ = render_sections(app, sources, pages)
+    out = tmp_path_factory.mktemp("sample") / "申报书.docx"
+    assert write_docx(app, sections, out) == []
+    return out
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.mark.parametrize("which", ["template", "output"])
+def test_package_has_no_leftovers_of_the_default_template(which: str, sample_docx: Path) -> None:
+    path = default_template() if which == "template" else sample_docx
+    parts = _parts(path)
+    assert not [n for n in parts if "stylesWithEffects" in n or "thumbnail" in n or n.startswith("customXml")]
+    assert b"stylesWithEffects" not in parts["word/_rels/document.xml.rels"]
+    assert b"thumbnail" not in parts["_rels/.rels"]
+    fonts = re.findall(r'<w:font w:name="([^"]+)"', parts["word/fontTable.xml"].decode())
+    assert {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体", "Segoe UI Symbol",
+            "Times New Roman"} <= set(fonts)
+    assert "ＭＳ 明朝" not in fonts and "Cambria" not in fonts
+    app_xml = parts["docProps/app.xml"].decode()
+    assert "<Application>skilldoc</Application>" in app_xml
+    assert not re.search(r"Macintosh|Microsoft|<Pages>|<Words>|<Characters>|<Lines>", app_xml)
+    settings = parts["word/settings.xml"].decode()
+    assert re.search(r'<w:zoom w:percent="100"/>', settings) and "bestFit" not in settings
+    assert 'w:eastAsia="zh-CN"' in re.search(r"<w:themeFontLang[^>]*>", settings).group(0)
+    assert "savePreviewPicture" not in settings
+    styles = parts["word/styles.xml"].decode()
+    ids = re.findall(r'w:styleId="([^"]+)"', styles)
+    assert len(ids) < 40, ids  # ours, the defaults and what they use; not python-docx's 160
+    assert {"Normal"} <= set(ids)
+
+
+def test_every_kept_style_is_ours_a_default_or_used(sample_docx: Path) -> None:
+    document = docx.Document(str(default_template()))
+    ours = {document.styles[s.name].style_id for s in STYLES}
+    defaults = {st.style_id for st in document.styles if st.element.get(qn("w:default")) == "1"}
+    xml = "".join(p.decode() for n, p in _parts(default_template()).items() if n != "word/styles.xml")
+    used = set(re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
+    based = {st.base_style.style_id for st in document.styles if getattr(st, "base_style", None)}
+    assert {st.style_id for st in document.styles} <= ours | defaults | used | based
+
+
+def _audit(path: Path) -> list[str]:
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    result = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0, strict=True).validate(path)
+    return [str(e) for e in result.errors]
+
+
+def test_sample_docx_passes_openxml_audit_with_no_findings(sample_docx: Path, built: tuple[Path, list],
+                                                           tmp_path: Path) -> None:
+    assert _audit(sample_docx) == []
+    assert _audit(default_template()) == []
+    assert _audit(built[0]) == []  # every kind of markup: lists, nested tables, joiners, control characters
+    # the check can fail: python-docx's own default document is what Word was expected to repair
+    stale = tmp_path / "python-docx-default.docx"
+    document = docx.Document()
+    document.styles.add_style("新样式", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    document.save(str(stale))
+    assert _audit(stale)
+
+
+# --- a hostile or broken template is refused (issue 9) -------------------------------------
+
+
+def _template_with(tmp_path: Path, name: str, replace: Callable[[bytes], bytes]) -> Path:
+    """The default template with one part rewritten (zip entries otherwise copied as they are)."""
+    out = tmp_path / "模板.docx"
+    with zipfile.ZipFile(default_template()) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, replace(data) if info.filename == name else data)
+    return out
+
+
+ENTITY_DTD = b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x "&#60;w:p/&#62;">]>'
+
+
+@pytest.mark.parametrize(("part", "replace", "words"), [
+    ("word/document.xml", lambda d: ENTITY_DTD + d[d.index(b"<w:document"):].replace(b"{{", b"&x;{{", 1),
+     "实体"),
+    ("word/document.xml", lambda d: d.replace(b"{{", b"&nbsp;{{", 1), "实体"),
+    ("word/styles.xml", lambda d: d.replace(b"</w:styles>", b""), "不是格式正确的 XML"),
+    ("word/settings.xml", lambda d: b'<?xml version="1.0"?><!DOCTYPE w:settings SYSTEM "file:///etc/passwd">'
+     + d[d.index(b"<w:settings"):], "文档类型定义"),
+])
+def test_template_with_entities_or_broken_xml_is_refused(tmp_path: Path, part: str, replace, words: str) -> None:
+    template = _template_with(tmp_path, part, replace)
+    out = tmp_path / "申报书.docx"
+    with pytest.raises(InputError) as err:
+        write_docx(make_app(), rendered(), out, template=template)
+    assert err.value.exit_code == 3
+    (problem,) = err.value.problems
+    assert part in problem.message and words in problem.message, problem.message
+    assert problem.location.file == str(template) and "另存为" in problem.hint
+    assert not out.exists()
+
+
+def test_template_part_inflating_past_the_cap_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    from skilldoc import limits
+
+    huge = b"<w:x/>" * (limits.DOCX_MAX_SIDE_PART // 6 + 10)  # compresses to a few tens of KB
+    template = _template_with(tmp_path, "word/webSettings.xml", lambda d: d[:-30] + huge + d[-30:])
+    assert template.stat().st_size < 1_000_000
+    with pytest.raises(InputError) as err:
+        write_docx(make_app(), rendered(), tmp_path / "申报书.docx", template=template)
+    assert "webSettings.xml" in err.value.problems[0].message and "过大" in err.value.problems[0].message
+
+
+def test_template_that_is_not_a_regular_file_or_zip_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "管道.docx"
+    os.mkfifo(fifo)
+    not_zip = tmp_path / "文本.docx"
+    not_zip.write_text("不是 Word 文件", encoding="utf-8")
+    for template, words in ((fifo, "命名管道"), (not_zip, "不是 Word"), (tmp_path, "文件夹")):
+        with pytest.raises(InputError) as err:
+            write_docx(make_app(), rendered(), tmp_path / "申报书.docx", template=template)
+        assert words in err.value.problems[0].message
+    check_package(default_template())  # the shipped template passes
 
 # --- LibreOffice -------------------------------------------------------------------------
 
@@ -548,3 +751,146 @@ def test_libreoffice_renders_every_label_and_glyph(built: tuple[Path, list], tmp
     assert any("CJK" in r or "WenQuanYi" in r for r in rows), fonts
     pages = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert 3 <= int(re.search(r"Pages:\s+(\d+)", pages).group(1)) <= 12
+
+
+# --- the form across page breaks (issue 10, part 3) -----------------------------------------
+
+
+def test_column_widths_follow_the_content() -> None:
+    rows = [["序号", "职业（工种）", "设备数量", "主要设备"],
+            ["1", "数控车工", "62", "数控车床、车削中心、仿真工作站"],
+            ["2", "工业机器人系统运维员", "24", "六轴工业机器人工作站、智能制造单元集成平台"]]
+    widths = column_widths(rows, 6630, header=True)
+    assert sum(widths) == 6630
+    seq, job, count, equipment = widths
+    assert seq < count < job < equipment
+    assert seq >= 170 + 4 * 105  # 序号 on one line: two characters of 10.5 pt and the padding
+    assert equipment > 6630 * 0.4
+    # short tables fill the width in proportion; one column gets it all
+    assert column_widths([["a", "bbbbbbbbbb"]], 3000, header=False) == [712, 2288]
+    assert column_widths([["只有一列"]], 3000, header=False) == [3000]
+    # nothing wider than the table even when every column wants more
+    assert sum(column_widths([["长" * 200] * 5], 6630, header=False)) == 6630
+
+
+def test_section_table_header_repeats_and_short_rows_do_not_split(tmp_path: Path) -> None:
+    long_cell = "很长的说明文字" * 60
+    text = ("设备配置情况如下表：\n\n| 序号 | 主要设备 |\n|---|---|\n| 1 | 数控车床 |\n"
+            f"| 2 | {long_cell} |\n\n表后的段落。")
+    out = tmp_path / "申报书.docx"
+    assert write_docx(make_app(), rendered({3: text}), out) == []
+    document = docx.Document(str(out))
+    rows = _section_rows(document, form.SECTIONS[2].title)
+    nested = [t for tr in rows for t in tr.iter(qn("w:tbl"))]
+    assert len(nested) == 1
+    trs = nested[0].findall(qn("w:tr"))
+    assert [_flags(tr) for tr in trs] == [{"cantSplit", "tblHeader"}, {"cantSplit"}, set()]
+    grid = [int(g.get(qn("w:w"))) for g in nested[0].find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+    assert grid[0] < grid[1] / 4
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in trs[1].findall(qn("w:tc"))]
+    assert widths == grid
+    # the caption is in the row of its table (kept whole when short); the paragraph after it follows
+    body = ["".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))) for tr in rows]
+    assert body[0].startswith("设备配置情况如下表：序号主要设备") and body[1:] == ["表后的段落。"]
+    caption = rows[0].findall(qn("w:tc"))[1].find(qn("w:p"))
+    assert caption.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+
+
+def test_joiners_keep_ranges_and_the_seal_whole_and_read_back_as_typed(tmp_path: Path) -> None:
+    text = "见证明材料第12—15页，2019—2021年，A—B 不变。"
+    out = tmp_path / "申报书.docx"
+    assert write_docx(make_app(), rendered({2: text}), out) == []
+    xml = _xml(out)
+    assert xml.count("\u2060") == 4 + 2  # around two range dashes; one in each （公章）
+    joiners = [r for r in docx.Document(str(out)).element.body.iter(qn("w:r"))
+               if "\u2060" in "".join(t.text for t in r.iter(qn("w:t")))]
+    assert all(r.find(f"{qn('w:rPr')}/{qn('w:noProof')}") is not None for r in joiners)
+    assert section_text(out)[form.SECTIONS[1].title] == text
+    assert text in extract_text(out).split("\n")
+    assert f"{HEADER['org_name']}{form.COVER_SEAL}" in extract_text(out)
+    from skilldoc.checks.wordcount import count_text
+
+    assert count_text("\u2060—\u2060".join(["12", "15"])) == count_text("12—15")
+
+
+def _pdf_pages(pdf: Path, mode: str = "-layout") -> list[list[str]]:
+    text = subprocess.run(["pdftotext", mode, "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    pages = []
+    for page in text.split("\f"):
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        pages.append([ln for ln in lines if not re.fullmatch(r"—\s*\d+\s*—", ln)])  # without the page number
+    return [p for p in pages if p]
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_headings_tables_ranges_and_seal_on_the_page(
+        sample_docx: Path, tmp_path: Path, soffice: str) -> None:
+    """Rendered by LibreOffice: no page ends with a heading or a table caption, the occupations
+    continue under their repeated headers, and no line ends inside 第12—15页 or （公章）."""
+    from skilldoc.office import convert_many
+
+    crafted = []
+    for k in range(10):  # the seal and the ranges at every position on a line
+        ranges = "\n\n".join("测" * j + "（见证明材料第12—15页）" + "试" * (40 - j) for j in range(28))
+        out = tmp_path / f"c{k}.docx"
+        write_docx(make_app(org_name="测" * (k + 4) + "技师学院", authority="试" * (k + 14) + "人社局"),
+                   rendered({1: ranges}), out)
+        crafted.append(out)
+    sample = tmp_path / "sample.docx"
+    shutil.copy(sample_docx, sample)
+    pdfs = convert_many([(p, None) for p in [sample, *crafted]], tmp_path / "pdf")
+    assert all(isinstance(p, Path) for p in pdfs.values()), pdfs
+    for src in crafted:
+        lines = [ln for page in _pdf_pages(pdfs[src]) for ln in page]
+        squashed = re.sub(r"\s+", "", "\n".join(lines))
+        assert squashed.count("（公章）") == 2 and squashed.count("第12—15页") == 28
+        assert not [ln for ln in lines if re.search(r"\d\s*—$", ln) or ln.endswith("（公") or ln.startswith("章）")]
+    # the sample: headings and captions never end a page
+    document = docx.Document(str(sample_docx))
+    heads = set()
+    for p in document.element.body.iter(qn("w:p")):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val")).startswith("申报书标题"):
+            heads.add(_paragraph_plain(p))
+    assert len(heads) > 30
+    pages = _pdf_pages(pdfs[sample])
+    for number, page in enumerate(pages, start=1):
+        last = re.sub(r"\s+", "", page[-1])
+        assert last not in heads and not last.endswith("如下表："), (number, page[-3:])
+    # the occupations: every page with an occupation row shows the group label and the columns
+    names = [re.sub(r"\s+", "", "".join(t.text for t in tr.findall(qn("w:tc"))[1].iter(qn("w:t"))))
+             for tr in document.tables[1]._tbl.findall(qn("w:tr"))[2:]]
+    assert len(names) >= 4 and all(n.startswith("职业（工种）") for n in names)
+    raw = [re.sub(r"\s+", "", "".join(page)) for page in _pdf_pages(pdfs[sample], "-raw")]
+    form_pages = raw[:[i for i, page in enumerate(raw) if form.SECTIONS[0].title in page][0] + 1]
+    occ_pages = [page for page in form_pages if any(n.removeprefix("职业（工种）") in page for n in names)]
+    assert len(occ_pages) >= 2, "the sample's occupations continue on a second page"
+    for joined in occ_pages:
+        assert "培训评价能力" in joined and "高级工及以上数量" in joined and "2021年" in joined
+
+
+def _paragraph_plain(p) -> str:
+    return re.sub(r"\s+", "", "".join(t.text or "" for t in p.iter(qn("w:t"))).replace("\u2060", ""))
+
+
+def test_a_template_saved_by_word_gives_an_honest_app_xml_and_a_valid_zoom(tmp_path: Path) -> None:
+    stale_app = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Properties xmlns=\""
+                 b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Template>Normal.dotm"
+                 b"</Template><Pages>1</Pages><Words>0</Words><Application>Microsoft Office Word</Application>"
+                 b"</Properties>")
+    template = _template_with(tmp_path, "docProps/app.xml", lambda d: stale_app)
+    edited = tmp_path / "zoom.docx"
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(edited, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/settings.xml":
+                data = data.replace(b'<w:zoom w:percent="100"/>', b'<w:zoom w:val="bestFit"/>')
+            dst.writestr(info.filename, data)
+    out = tmp_path / "申报书.docx"
+    assert write_docx(make_app(), rendered(), out, template=edited) == []
+    parts = _parts(out)
+    assert b"<Application>skilldoc</Application>" in parts["docProps/app.xml"]
+    assert b"Pages" not in parts["docProps/app.xml"] and b"Word" not in parts["docProps/app.xml"]
+    assert re.search(rb'<w:zoom w:val="bestFit" w:percent="100"/>', parts["word/settings.xml"])
+    assert _audit(out) == []

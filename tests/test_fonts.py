@@ -140,6 +140,94 @@ def test_fc_list_finds_fonts_off_the_known_paths(monkeypatch):
         assert src.path == WQY  # TrueType outlines still preferred over the CFF files listed first
 
 
+DROID = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+
+
+def _installed_known() -> list[FontSource]:
+    return [src for src in map(fonts._probe, (p for p in fonts._known_paths() if p.is_file())) if src]
+
+
+def test_known_paths_follow_the_fixed_preference_list():
+    """Whatever is installed, the known files are tried in the order of PREFERRED_FAMILIES."""
+    found = _installed_known()
+    assert found, "no CJK font installed: run scripts/install-system-deps.sh"
+    ranks = [fonts._family_rank(src.name) for src in found]
+    assert ranks == sorted(ranks) and max(ranks) < len(fonts.PREFERRED_FAMILIES)
+    assert find_cjk_font() == found[0]
+    installed = fonts._installed_sources()  # the fallbacks for characters a font lacks: same order
+    assert [fonts._family_rank(src.name) for src in installed] == sorted(fonts._family_rank(src.name)
+                                                                         for src in installed)
+    assert [src for src in installed if src in found] == found
+
+
+def test_the_choice_does_not_depend_on_other_fonts(monkeypatch):
+    """Without WenQuanYi the next choice is Noto Sans CJK SC, never Droid Sans Fallback (which ImageMagick
+    pulls in) nor whatever fontconfig lists first."""
+    shipped = fonts._known_paths()
+    known = [p for p in shipped if "wqy" not in p.name]
+    others = [src for src in map(fonts._probe, (p for p in known if p.is_file())) if src]
+    monkeypatch.setattr(fonts, "_known_paths", lambda: known)
+    if not others:  # only WenQuanYi here: nothing else to choose from
+        return
+    src = find_cjk_font()
+    assert src == min(others, key=lambda o: fonts._family_rank(o.name))
+    if NOTO.is_file():  # fonts-noto-cjk (CI installs it)
+        assert (src.path, src.name, src.outline) == (NOTO, "Noto Sans CJK SC", "CFF")
+    # the shipped list: every Noto CJK file before Droid Sans Fallback, WenQuanYi before them all
+    names = [p.name for p in shipped]
+    droid = names.index(DROID.name)
+    assert names.index("wqy-zenhei.ttc") < names.index(NOTO.name) < names.index("NotoSerifCJK-Regular.ttc") < droid
+    if DROID.is_file():  # installed here: still not chosen
+        assert src.path != DROID
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig not installed")
+def test_fc_list_is_ranked_by_family_not_by_fontconfig_and_cached(monkeypatch, tmp_path):
+    from skilldoc.cache import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    listed = fonts._fc_list()
+    ranks = [fonts._family_rank(src.name) for src in map(fonts._probe, listed) if src is not None]
+    assert ranks and ranks == sorted(ranks)
+    (entry,) = (tmp_path / "cache" / "fontlist").rglob("*.txt")  # the listing is kept…
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: "/usr/bin/fc-list")
+    assert fonts._fc_list() == listed  # …and read back
+    entry.write_text("/nowhere/fake.ttf: Fake\n", "utf-8")  # damaged: ignored, fc-list runs again
+    assert fonts._fc_list() == listed
+
+
+def test_cff_subsets_are_kept_on_disk_and_a_damaged_one_is_made_again(monkeypatch, tmp_path):
+    from skilldoc.cache import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    src = find_cjk_font(_name_keyed_cff_font(tmp_path / "boxes.otf", inked="证"))
+    assert src.outline == "CFF"
+    fonts._make_subset.cache_clear()
+    made = embedded_font("证明材料目录第页", src)
+    assert made.covers("证明材料目录第页")
+    (entry,) = (tmp_path / "cache" / "fonts").rglob("*.cff")
+    fonts._make_subset.cache_clear()
+    again = embedded_font("证明材料目录第页", src)
+    assert again._subset == made._subset and again.name == made.name
+    entry.write_bytes(entry.read_bytes()[:-10])
+    fonts._make_subset.cache_clear()
+    assert embedded_font("证明材料目录第页", src)._subset == made._subset
+
+
+def test_summaries_name_the_font(tmp_path):
+    from skilldoc import api
+
+    pdf = tmp_path / "a.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with open(pdf, "wb") as fh:
+        writer.write(fh)
+    result = api.bundle_files([pdf], tmp_path / "out.pdf")
+    expected = find_cjk_font().label
+    assert result.fonts == (expected,) and f"页码和目录字体：{expected}" in result.summary()
+    assert expected.startswith(find_cjk_font().name) and find_cjk_font().path.name in expected
+
+
 def test_no_font_anywhere_names_the_package(monkeypatch):
     monkeypatch.setattr(fonts, "_known_paths", lambda: [])
     monkeypatch.setattr(fonts, "_fc_list", lambda: [])

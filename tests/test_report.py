@@ -119,9 +119,9 @@ TOP_KEYS = ["schema", "schema_version", "summary", "standards", "sections", "thr
 SUMMARY_KEYS = ["errors", "warnings", "has_errors", "thresholds_passed", "thresholds_total"]
 SECTION_KEYS = ["number", "title", "file", "words", "chars_no_spaces", "han", "limit", "over_by", "status", "cited"]
 THRESHOLD_KEYS = ["standard", "rule_id", "article", "rule", "text", "metric", "op", "threshold", "unit",
-                  "requirement", "value", "actual", "passed", "severity", "details"]
+                  "requirement", "value", "actual", "passed", "severity", "details", "cells"]
 FINDING_KEYS = ["code", "severity", "group", "message", "location", "hint"]
-LOCATION_KEYS = ["file", "sheet", "cell", "line", "item", "text"]
+LOCATION_KEYS = ["file", "sheet", "cell", "line", "item", "paragraph", "cells", "text"]
 
 
 def test_json_schema_is_stable() -> None:
@@ -177,7 +177,8 @@ def test_json_schema_is_documented() -> None:
                  "consistency.advanced_exceeds_trained", "consistency.occupation_sum_exceeds_total",
                  "consistency.instructors_by_title", "consistency.instructors_by_level",
                  "consistency.equipment_exceeds_total", "consistency.expert_occupation",
-                 "consistency.percent_range", "template.literal_number", "evidence.uncited", "threshold.failed"):
+                 "consistency.percent_range", "template.literal_number", "evidence.uncited", "threshold.failed",
+                 "cell.percent_fraction", "cell.percent", "cell.leading_zero"):
         assert f"`{code}`" in doc, code
     from skilldoc.checks.standards import METRICS
     for metric in METRICS:

@@ -10,9 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from skilldoc import form
+from skilldoc.form import FieldType
 from skilldoc.values import (
     ValueProblem,
     excel_serial_to_date,
+    format_percent,
     normalise_decimal,
     normalise_text,
     parse_choice,
@@ -26,6 +28,10 @@ from skilldoc.values import (
     parse_phone,
     parse_postcode,
     parse_url,
+    percent_is_fraction,
+    percent_of,
+    restored_leading_zero,
+    round_half_up,
     split_paths,
 )
 
@@ -128,7 +134,8 @@ def test_decimal_of_a_float_cell_is_its_shortest_repr(f):
 @pytest.mark.parametrize("raw, fmt, value", [
     ("92%", False, "92"), ("92.5％", False, "92.5"), ("９２．５％", False, "92.5"), (92.5, False, "92.5"),
     ("92.5", False, "92.5"), (0.925, True, "92.5"), (1, True, "100"), (1.0, True, "100"), (92, True, "92"),
-    (0, False, "0"), (100, False, "100"), ("100%", False, "100"), (0.95, False, "0.95"), (Decimal("0.9"), True, "90"),
+    (0, False, "0"), (100, False, "100"), ("100%", False, "100"), (0.95, False, "95"), (Decimal("0.9"), True, "90"),
+    (0.965, False, "96.5"), ("0.965", False, "96.5"), (1, False, "100"), ("0.5%", False, "0.5"), (1.5, False, "1.5"),
 ])
 def test_percent(raw, fmt, value):
     result = parse_percent(raw, "%", percent_format=fmt)
@@ -160,6 +167,13 @@ NOV20 = dt.date(2022, 11, 20)
 ])
 def test_date_accepts(raw):
     assert parse_date(raw) == NOV20
+
+
+@pytest.mark.parametrize("raw", [20221120, 20221120.0, Decimal("20221120")])
+def test_date_typed_as_an_eight_digit_number(raw):
+    assert parse_date(raw) == dt.date(2022, 11, 20)
+    with pytest.raises(ValueProblem, match="实际存在"):
+        parse_date(20221320)
 
 
 def test_date_1904_serial():
@@ -227,6 +241,26 @@ def test_evidence_part_aliases():
 # --- contact details and text -------------------------------------------------------------
 
 
+@pytest.mark.parametrize("frac", [0.965, 0.5, 1, Decimal("0.01")])
+def test_fraction_is_a_percentage_in_any_format(frac):
+    assert percent_is_fraction(frac)
+    assert parse_percent(frac) == normalise_decimal(Decimal(repr(frac) if isinstance(frac, float) else frac) * 100)
+
+
+@pytest.mark.parametrize("raw", [0, 1.5, 96.5, "0.5%", "九成", True, None])
+def test_not_a_fraction(raw):
+    assert not percent_is_fraction(raw)
+
+
+def test_round_half_up_one_decimal():
+    assert round_half_up(Decimal("23.85")) == Decimal("23.9")  # ROUND_FLOOR gave 23.8, the DOCX 23.9
+    assert round_half_up(23.85) == Decimal("23.9")
+    assert round_half_up(Decimal("23.84999")) == Decimal("23.8")
+    assert str(round_half_up(20)) == "20.0"
+    assert percent_of(119, 500) == Decimal("23.8") and percent_of(477, 2000) == Decimal("23.9")
+    assert format_percent(Decimal("96.45")) == "96.5%"
+
+
 def test_contact_details():
     assert parse_postcode(312000) == "312000"
     assert parse_postcode(312000.0) == "312000"
@@ -237,7 +271,16 @@ def test_contact_details():
             parse_postcode(bad)
     assert parse_phone("0575-88001234") == "0575-88001234"
     assert parse_phone("（0575）88001234") == "(0575)88001234"
-    assert parse_phone(57588001234) == "57588001234"
+    assert parse_phone(57588001234) == "057588001234"  # a number cell dropped the leading zero
+    assert parse_phone(4711234568) == "04711234568"
+    assert parse_phone(1012345678.0) == "01012345678"  # Beijing 010
+    assert parse_phone(88001234) == "88001234"  # no area code: nothing was lost
+    assert parse_phone(4008001234) == "4008001234"  # service numbers have no leading 0
+    assert parse_phone("4711234568") == "4711234568"  # text keeps what was typed
+    assert restored_leading_zero(13800001234, FieldType.PHONE) is None  # a mobile in the phone field
+    assert restored_leading_zero(4711234568, FieldType.PHONE) == "04711234568"
+    assert restored_leading_zero(4711234568, FieldType.MOBILE) is None
+    assert restored_leading_zero(10000, FieldType.POSTCODE) == "010000"
     for bad in ("123", "电话", "0575-8800abcd"):
         with pytest.raises(ValueProblem):
             parse_phone(bad)

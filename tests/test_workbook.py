@@ -258,12 +258,34 @@ def test_tolerated_cell_forms(blank: Path):
     assert item.files == (blank.parent / "证明材料" / "证书.pdf",)
 
 
-def test_percent_fraction_without_percent_format_is_a_warning(filled: Path):
-    edit(filled, Y, {"D4": 0.955})
+def test_percent_fraction_without_percent_format_is_read_as_a_percentage(filled: Path):
+    # 96.5% typed into a General cell is stored as 0.965: read 96.5, warn naming the cell
+    edit(filled, Y, {"D4": 0.965})
     app, warnings = load(filled)
-    assert app.years[-1].pass_rate == Decimal("0.955")
+    assert app.years[-1].pass_rate == Decimal("96.5")
     assert [f"{w.location.sheet}!{w.location.cell}" for w in warnings] == [f"{Y}!D4"]
-    assert "95.5" in warnings[0].message
+    assert "0.965" in warnings[0].message and "96.5%" in warnings[0].message
+    assert warnings[0].code == "cell.percent_fraction"
+
+
+def test_phone_typed_as_a_number_gets_its_leading_zero_back(filled: Path):
+    edit(filled, H, {res.header_cell("office_phone"): 4711234568, res.header_cell("fax"): 4711234569})
+    app, warnings = load(filled)
+    assert app.header.get("office_phone") == "04711234568"
+    assert app.header.get("fax") == "04711234569"
+    assert cells(warnings) == {f"{H}!{res.header_cell('office_phone')}", f"{H}!{res.header_cell('fax')}"}
+    assert all(w.code == "cell.leading_zero" and "04711234568"[:4] in w.message for w in warnings)
+
+
+@pytest.mark.parametrize("fmt", ["yyyy-mm-dd", "General"])
+def test_eight_digit_date_is_not_called_a_formula_error(filled: Path, fmt: str):
+    wb = load_workbook(filled)
+    cell = wb[H][res.header_cell("filled_on")]
+    cell.value = 20221118
+    cell.number_format = fmt
+    wb.save(filled)  # in a date-formatted cell openpyxl reads it back as "#VALUE!" (an error cell)
+    app, _ = load(filled)
+    assert app.header.get("filled_on") == dt.date(2022, 11, 18)
 
 
 def test_every_malformed_cell_is_named_in_one_run(filled: Path):

@@ -81,6 +81,7 @@ class ThresholdResult:
     value: Decimal | None = None
     text: str = ""  # the article(s), verbatim
     severity: Severity = Severity.ERROR
+    cells: tuple[tuple[str, str], ...] = ()  # (sheet, cell) the applicant's figure came from
 
 
 @dataclass
@@ -116,11 +117,17 @@ def run_checks(
     evidence_problems: Sequence[Problem] = (),
     limit: int | None = 3000,
     standards: Sequence[str | Path] = ("national",),
+    input_problems: Sequence[Problem] = (),
 ) -> CheckReport:
-    """Run every check; ``limit`` None means each section's own limit from the form spec."""
+    """Run every check; ``limit`` None means each section's own limit from the form spec.
+
+    ``input_problems``: the warnings found while reading the workbook and rendering
+    the sections; they are part of the report (``check`` shows all that ``build`` would).
+    """
     report = CheckReport(limit=limit or form.SECTIONS[0].limit)
     wb = _workbook_name(app)
 
+    report.findings += list(input_problems)
     report.sections = [count_section(s, limit) for s in sections]
     report.findings += section_problems(report.sections)
     report.findings += header_problems(app, wb)
@@ -137,8 +144,24 @@ def run_checks(
             result = evaluate(standard, rule, app)
             report.thresholds.append(result)
             if not result.passed:
-                report.findings.append(threshold_problem(result, wb))
+                report.findings.append(threshold_problem(result, wb, input_problems))
     return report
+
+
+def cells_location(wb: str, cells: Sequence[tuple[str, str]], sheet: str | None = None) -> Location:
+    """The workbook location of a finding whose figures came from ``cells`` (sheet, cell).
+
+    One sheet: ``sheet`` plus the cells joined (``培训总量!B4、C4``); several sheets:
+    ``refs`` lists each as ``sheet!cell``.  Without cells, the ``sheet`` if given.
+    """
+    unique = list(dict.fromkeys(cells))
+    if not unique:
+        return Location(wb, sheet=sheet)
+    sheets = list(dict.fromkeys(s for s, _ in unique))
+    first = sheets[0]
+    joined = "、".join(c for s, c in unique if s == first)
+    refs = tuple(f"{s}!{c}" for s, c in unique) if len(sheets) > 1 else ()
+    return Location(wb, sheet=first, cell=joined, refs=refs)
 
 
 # --- section limits ------------------------------------------------------------------
@@ -336,7 +359,9 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
             problems.append(Problem(
                 f"培训总量的年度为 {'、'.join(map(str, years)) or '（无）'}，"
                 f"应为填报时间（{filled_on.year}年）之前三年 {'、'.join(map(str, expected))}",
-                Location(wb, sheet=years_sheet),
+                cells_location(wb, std.header_cells(app, "filled_on")
+                               + tuple(app.cells[f"year.{y}"] for y in years if f"year.{y}" in app.cells),
+                               years_sheet),
                 hint="核对“填报时间”和“培训总量”表的年度列", code="consistency.years"))
 
     # 高级工及以上 ≤ 培训数量, per year
@@ -344,20 +369,24 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
         if y.trained is not None and y.advanced is not None and y.advanced > y.trained:
             problems.append(Problem(
                 f"{y.year}年高级工及以上数量 {y.advanced} 人次大于培训数量 {y.trained} 人次",
-                _year_loc(wb, app, y.year), hint="高级工及以上数量是培训数量的一部分，不能更大",
+                cells_location(wb, std.year_cells(app, y.year, "advanced", "trained"), years_sheet)
+                if std.year_cells(app, y.year, "advanced") else _year_loc(wb, app, y.year), hint="高级工及以上数量是培训数量的一部分，不能更大",
                 code="consistency.advanced_exceeds_trained"))
         for attr, label in (("pass_rate", "培训合格率"), ("satisfaction", "满意率")):
             v = getattr(y, attr)
             if v is not None and not (0 <= v <= 100):
                 problems.append(Problem(
                     f"{y.year}年{label}为 {std.fmt_number(v)}，不在 0–100 之间",
-                    _year_loc(wb, app, y.year), hint="填百分数，如 95 表示 95%",
+                    cells_location(wb, std.year_cells(app, y.year, attr), years_sheet)
+                    if std.year_cells(app, y.year, attr) else _year_loc(wb, app, y.year), hint="填百分数，如 95 表示 95%",
                     code="consistency.percent_range"))
 
     # … and per occupation and year
     for o in app.occupations:
-        loc = _row_loc(wb, occ_sheet, o.row)
         for oy in o.years:
+            cells = (std.column_cells(app, f"occupations.{oy.year}.advanced", [o.row])
+                     + std.column_cells(app, f"occupations.{oy.year}.trained", [o.row]))
+            loc = cells_location(wb, cells) if cells else _row_loc(wb, occ_sheet, o.row)
             if oy.trained is not None and oy.advanced is not None and oy.advanced > oy.trained:
                 problems.append(Problem(
                     f"职业（工种）“{o.name}”{oy.year}年高级工及以上数量 {oy.advanced} 人次"
@@ -377,7 +406,9 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
             if s > total:
                 problems.append(Problem(
                     f"{y.year}年各职业（工种）{label}合计 {s} 人次，大于培训总量表中的 {total} 人次",
-                    Location(wb, sheet=occ_sheet),
+                    cells_location(wb, std.column_cells(app, f"occupations.{y.year}.{attr}",
+                                                        [o.row for o in app.occupations])
+                                   + std.year_cells(app, y.year, attr), occ_sheet),
                     hint=f"核对“{occ_sheet}”表各行与“{years_sheet}”表 {y.year}年的{label}",
                     code="consistency.occupation_sum_exceeds_total"))
 
@@ -398,7 +429,8 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
             problems.append(Problem(
                 f"实习指导教师人数为 {std.fmt_number(instructors)} 人，但{label}之和为 "
                 f"{std.fmt_number(total)} 人（{breakdown}）",
-                _header_loc(wb, app, "instructors"), hint="两种分列方式各自相加都应等于实习指导教师人数",
+                cells_location(wb, std.header_cells(app, "instructors", *keys), LAYOUT.sheets["header"]),
+                hint="两种分列方式各自相加都应等于实习指导教师人数",
                 code=code))
 
     # 一体化（双师型）教师 and 实习指导教师 are part of the teaching staff? Not stated by the form: no check.
@@ -416,7 +448,8 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
             problems.append(Problem(
                 f"各职业（工种）实训设备{label}合计 {std.fmt_number(s)}，大于基本信息中的教学实训设备{label} "
                 f"{std.fmt_number(head)}",
-                Location(wb, sheet=occ_sheet),
+                cells_location(wb, std.column_cells(app, f"occupations.{occ_attr}", [o.row for o in app.occupations])
+                               + std.header_cells(app, head_key), occ_sheet),
                 hint="各职业（工种）相匹配的实训设备是全部教学实训设备的一部分",
                 severity=Severity.WARNING, code="consistency.equipment_exceeds_total"))
 
@@ -426,7 +459,8 @@ def consistency_problems(app: Application, wb: str) -> list[Problem]:
         if e.occupation not in names:
             problems.append(Problem(
                 f"专家“{e.name}”的职业（工种）“{e.occupation}”不在“{occ_sheet}”表中",
-                _row_loc(wb, expert_sheet, e.row),
+                cells_location(wb, std.column_cells(app, "experts.occupation", [e.row]))
+                if "experts.occupation" in app.cells else _row_loc(wb, expert_sheet, e.row),
                 hint=f"改为与“{occ_sheet}”表完全一致的名称：{'、'.join(sorted(names)) or '（表中尚无职业）'}",
                 code="consistency.expert_occupation"))
     return problems
@@ -457,39 +491,96 @@ _UNIT_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
-def workbook_numbers(app: Application) -> dict[Decimal, list[tuple[str, str]]]:
-    """Workbook figures → [(the template expression that prints it, its unit)]."""
-    found: dict[Decimal, list[tuple[str, str]]] = {}
+@dataclass(frozen=True)
+class Figure:
+    """A workbook figure a template could print: the expression, its unit, its year and its words."""
 
-    def add(value: object, expr: str, unit: str) -> None:
+    expr: str  # the template expression that prints it
+    unit: str
+    year: int | None = None  # the year a per-year figure belongs to
+    words: tuple[str, ...] = ()  # words that name it (合格率, 专任教师, 数控车工 …)
+
+
+def _label_words(label: str, *more: str) -> tuple[str, ...]:
+    base = re.sub(r"[（(].*?[)）]", "", label).strip()
+    return tuple(w for w in (base, *more) if w)
+
+
+def workbook_numbers(app: Application) -> dict[Decimal, list[Figure]]:
+    """Workbook figures by value (the ones a typed number could be a copy of)."""
+    found: dict[Decimal, list[Figure]] = {}
+
+    def add(value: object, figure: Figure) -> None:
         n = _num(value)
-        if n is not None and n >= _MIN_LITERAL and unit in _UNIT_PATTERNS:
-            found.setdefault(n.normalize(), []).append((expr, unit))
+        if n is not None and n >= _MIN_LITERAL and figure.unit in _UNIT_PATTERNS:
+            found.setdefault(n.normalize(), []).append(figure)
 
     for f in form.HEADER_FIELDS:
         if f.type in (FieldType.INT, FieldType.DECIMAL, FieldType.PERCENT):
-            add(app.header.get(f.key), f"{{{{ {f.var} }}}}", f.unit)
+            add(app.header.get(f.key), Figure(f"{{{{ {f.var} }}}}", f.unit, None, _label_words(f.label, f.var)))
     n = len(app.years)
     for i, y in enumerate(app.years):
         ref = "最近年度" if i == n - 1 else f"年度[{i}]"
-        add(y.trained, f"{{{{ {ref}.培训数量 }}}}", "人次")
-        add(y.advanced, f"{{{{ {ref}.高级工及以上数量 }}}}", "人次")
-        add(y.pass_rate, f"{{{{ {ref}.合格率 }}}}", "%")
-        add(y.satisfaction, f"{{{{ {ref}.满意率 }}}}", "%")
+        add(y.trained, Figure(f"{{{{ {ref}.培训数量 }}}}", "人次", y.year, ("培训",)))
+        add(y.advanced, Figure(f"{{{{ {ref}.高级工及以上数量 }}}}", "人次", y.year, ("高级工",)))
+        add(y.pass_rate, Figure(f"{{{{ {ref}.合格率 }}}}", "%", y.year, ("合格率", "合格")))
+        add(y.satisfaction, Figure(f"{{{{ {ref}.满意率 }}}}", "%", y.year, ("满意率", "满意")))
     for i, o in enumerate(app.occupations):
-        add(o.equipment_value, f"{{{{ 职业[{i}].设备总值 }}}}", "万元")
-        add(o.equipment_count, f"{{{{ 职业[{i}].设备数量 }}}}", "台/套")
+        add(o.equipment_value, Figure(f"{{{{ 职业[{i}].设备总值 }}}}", "万元", None, (o.name, "设备")))
+        add(o.equipment_count, Figure(f"{{{{ 职业[{i}].设备数量 }}}}", "台/套", None, (o.name, "设备")))
         for oy in o.years:
-            add(oy.trained, f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}", "人次")
-            add(oy.advanced, f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}", "人次")
-    add(len(app.experts), "{{ 专家人数 }}", "人")
+            add(oy.trained, Figure(f"{{{{ 职业[{i}].培训[{oy.year}].培训数量 }}}}", "人次", oy.year, (o.name,)))
+            add(oy.advanced, Figure(f"{{{{ 职业[{i}].培训[{oy.year}].高级工及以上数量 }}}}", "人次", oy.year,
+                                    (o.name, "高级工")))
+    add(len(app.experts), Figure("{{ 专家人数 }}", "人", None, ("专家",)))
     return found
 
 
+_CLAUSE_END = re.compile(r"[。；;！!？?\n]")
+_YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a number: from the previous 。；！？ or line break to the next one."""
+    before = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_END.search(text, end)
+    return text[before:after.start() if after else len(text)]
+
+
+def matching_figure(figures: Sequence[Figure], text: str, start: int, end: int,
+                    latest_year: int | None) -> Figure | None:
+    """The figure a typed number is a copy of, judged by its unit, the years and the words around it.
+
+    The unit must follow the number.  A year named in the clause must be the
+    figure's year (a 2025 target of 96% is not the 2020 pass rate of 96%); a
+    figure without a year does not match a clause about a year after the data
+    (a plan).  A percentage also needs its word (合格率, 满意率) in the clause; other
+    figures are preferred when their words appear, and match by unit otherwise.
+    """
+    clause = _clause(text, start, end)
+    years = {int(y) for y in _YEAR_WORD.findall(clause)}
+    candidates = []
+    for fig in figures:
+        if not _UNIT_PATTERNS[fig.unit].match(text, end):
+            continue
+        if years:
+            if fig.year is not None and fig.year not in years:
+                continue
+            if fig.year is None and latest_year is not None and max(years) > latest_year + 1:
+                continue
+        named = any(w in clause for w in fig.words)
+        if fig.unit == "%" and not named:
+            continue
+        candidates.append((not named, fig))
+    candidates.sort(key=lambda c: c[0])  # figures named by their words first
+    return candidates[0][1] if candidates else None
+
+
 def literal_number_problems(app: Application, sources: Sequence[SectionSource]) -> list[Problem]:
-    """A number typed into a template that equals a workbook figure, with its unit: suggest the variable."""
+    """A number typed into a template that is a workbook figure (same value, unit and context): suggest the variable."""
     figures = workbook_numbers(app)
     years = {Decimal(y.year) for y in app.years}
+    latest = app.years[-1].year if app.years else None
     problems: list[Problem] = []
     for src in sources:
         # blank out Jinja constructs, keeping offsets (and so line numbers) intact
@@ -500,9 +591,10 @@ def literal_number_problems(app: Application, sources: Sequence[SectionSource]) 
                 value = Decimal(m.group(0).replace(",", "")).normalize()
             except InvalidOperation:
                 continue
-            expr = next((e for e, unit in figures.get(value, ())
-                         if _UNIT_PATTERNS[unit].match(text, m.end())), None)
-            if expr is None or value in years:
+            if value in years or value not in figures:
+                continue
+            figure = matching_figure(figures[value], text, m.start(), m.end(), latest)
+            if figure is None:
                 continue
             line = text.count("\n", 0, m.start()) + 1
             if (line, value) in seen:
@@ -511,7 +603,7 @@ def literal_number_problems(app: Application, sources: Sequence[SectionSource]) 
             problems.append(Problem(
                 f"正文直接写了数字 {m.group(0)}，与工作簿中的数据相同",
                 Location(display_path(src.path), line=line),
-                hint=f"改用变量 {expr}，工作簿修改后正文会自动一致",
+                hint=f"改用变量 {figure.expr}，工作簿修改后正文会自动一致",
                 severity=Severity.WARNING, code="template.literal_number"))
     return problems
 
@@ -541,21 +633,56 @@ def evidence_citation_problems(app: Application, sections: Sequence[RenderedSect
 
 def evaluate(standard: std.Standard, rule: std.Rule, app: Application) -> ThresholdResult:
     m = std.measure(rule, app)
+    passed = rule.holds(m.value)
+    actual = m.display
+    if not passed and m.value is not None and rule.unit == "%" and rule.holds(values.round_half_up(m.value)):
+        # rounded half up to one decimal (20.0%) the figure would read as meeting the threshold:
+        # show it unrounded (19.95%) so that the figure and the verdict agree
+        rounded = values.format_percent(m.value)
+        exact = format(values.normalise_decimal(values.round_half_up(m.value, 4)), "f") + "%"
+        actual = exact + actual[len(rounded):] if actual.startswith(rounded) else f"{exact}（{actual}）"
     return ThresholdResult(
-        standard=standard.key, article=rule.article, rule=rule.clause, actual=m.display,
-        passed=rule.holds(m.value), details=m.details, rule_id=rule.id, standard_title=standard.title,
+        standard=standard.key, article=rule.article, rule=rule.clause, actual=actual,
+        passed=passed, details=m.details, rule_id=rule.id, standard_title=standard.title,
         requirement=rule.summary, metric=rule.metric, op=rule.op, threshold=rule.threshold,
-        unit=rule.unit, value=m.value, text=rule.text, severity=rule.severity,
+        unit=rule.unit, value=m.value, text=rule.text, severity=rule.severity, cells=m.cells,
     )
 
 
-def threshold_problem(result: ThresholdResult, wb: str) -> Problem:
+def _cell_refs(p: Problem) -> set[tuple[str, str]]:
+    loc = p.location
+    if loc is None:
+        return set()
+    refs = {tuple(r.split("!", 1)) for r in loc.refs if "!" in r}
+    if loc.sheet and loc.cell:
+        refs |= {(loc.sheet, c) for c in loc.cell.split("、")}
+    return refs  # type: ignore[return-value]
+
+
+def threshold_problem(result: ThresholdResult, wb: str, input_problems: Sequence[Problem] = ()) -> Problem:
+    """A failed rule, located at the cells its figure came from.
+
+    When the reader already warned about one of those cells (a fraction read as a
+    percentage, a lost leading zero …), the hint points there instead of telling the
+    applicant to postpone: the figure may be a typing matter, not a shortfall.
+    """
     missing = result.value is None
     message = (f"{result.standard_title}{result.article}要求“{result.rule}”，"
                + ("本单位未填写相应数据" if missing else f"本单位为 {result.actual}"))
-    hint = ("在工作簿中填写相应数据后重新检查" if missing
-            else "评审时不达标的申报将不被推荐；请核实数据，确实不足时应暂缓申报")
-    return Problem(message, Location(wb), hint=hint, severity=result.severity, code="threshold.failed")
+    where = cells_location(wb, result.cells)
+    cited = "、".join(where.refs) if where.refs else (f"{where.sheet}!{where.cell}" if where.cell else "")
+    suspect = _cell_refs(Problem("", where)) & {r for p in input_problems
+                                               if p.severity is Severity.WARNING for r in _cell_refs(p)}
+    if missing:
+        hint = f"在工作簿中填写相应数据（{cited}）后重新检查" if cited else "在工作簿中填写相应数据后重新检查"
+    elif suspect:
+        cells_text = "、".join(f"{s}!{c}" for s, c in sorted(suspect))
+        hint = (f"先核对 {cells_text} 的填写：读取时已对该格给出警告（见上文），可能是输入方式的问题"
+                "（如百分数、小数点、单位），改正后重新检查")
+    else:
+        hint = ((f"请先核对 {cited} 的数据是否填写正确（单位、小数点、年度）；" if cited else "请先核实数据；")
+                + "数据无误而确实不足时，评审时不达标的申报将不被推荐，应暂缓申报")
+    return Problem(message, where, hint=hint, severity=result.severity, code="threshold.failed")
 
 
 __all__ = [

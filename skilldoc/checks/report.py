@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..errors import SEVERITY_LABEL, Problem, Severity
+from ..errors import SEVERITY_LABEL, Location, Problem, Severity
 from .engine import CheckReport, SectionCount, ThresholdResult, display_path
 
 SCHEMA = "skilldoc-check"
@@ -116,6 +116,8 @@ def _threshold_rows(results: Sequence[ThresholdResult], s: _Style) -> list[str]:
             marks.append(s("达标", "green"))
         elif r.severity is Severity.ERROR:
             marks.append(s("未达标", "red", "bold"))
+        elif r.severity is Severity.INFO:  # no data to check it against (check 申报书.docx)
+            marks.append(s("未核对", "dim"))
         else:
             marks.append(s("未达标（提示）", "yellow"))
     lines = _table([r[:-1] for r in rows], strip=False)
@@ -175,8 +177,8 @@ def format_text(report: CheckReport, color: bool = False) -> str:
         out.extend(_threshold_rows(report.thresholds, s))
     else:
         out.append("  （未检查遴选标准）")
-    others = [p for p in groups[GROUP_STANDARDS] if p.code != "threshold.failed"]
-    for p in others:
+    # every finding of the group, failed rules included: they carry the cells and what to do
+    for p in groups[GROUP_STANDARDS]:
         out.extend(_finding_lines(p, s))
     out.append("")
 
@@ -204,6 +206,15 @@ def _number(value: Decimal | int | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def location_cells(loc: Location) -> list[str]:
+    """Every workbook cell of a location as ``sheet!cell`` (``cell`` may hold several: ``B4、C4``)."""
+    if loc.refs:
+        return list(loc.refs)
+    if loc.sheet and loc.cell:
+        return [f"{loc.sheet}!{c}" for c in loc.cell.split("、")]
+    return []
+
+
 def problem_dict(p: Problem) -> dict[str, Any]:
     loc = p.location
     return {
@@ -213,7 +224,7 @@ def problem_dict(p: Problem) -> dict[str, Any]:
         "message": p.message,
         "location": None if loc is None else {
             "file": loc.file, "sheet": loc.sheet, "cell": loc.cell, "line": loc.line, "item": loc.item,
-            "text": str(loc),
+            "paragraph": loc.paragraph, "cells": location_cells(loc), "text": str(loc),
         },
         "hint": p.hint,
     }
@@ -251,6 +262,7 @@ def threshold_dict(t: ThresholdResult) -> dict[str, Any]:
         "passed": t.passed,
         "severity": t.severity.value,
         "details": list(t.details),
+        "cells": [f"{sheet}!{cell}" for sheet, cell in t.cells],
     }
 
 

@@ -16,12 +16,13 @@ import operator
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, Location, Problem, Severity
 from ..model import Application, Occupation, YearTotal
 from ..resources import standards_dir
+from ..values import format_percent
 
 # --- figures ---------------------------------------------------------------------
 
@@ -33,6 +34,35 @@ class Measurement:
     value: Decimal | None
     display: str  # "2350 人次", "23.8%", "未填写"
     details: tuple[str, ...] = ()  # supporting lines, e.g. one per year
+    cells: tuple[tuple[str, str], ...] = ()  # (sheet, cell or range) the figure came from
+
+
+Cells = tuple[tuple[str, str], ...]
+
+
+def header_cells(app: Application, *keys: str) -> Cells:
+    """Where header fields were read (``基本信息!C20``), for the keys the loader recorded."""
+    return tuple(app.cells[f"header.{k}"] for k in keys if f"header.{k}" in app.cells)
+
+
+def year_cells(app: Application, year: int, *keys: str) -> Cells:
+    """The cells of one 培训总量 year: ``培训总量!B4``."""
+    return tuple(app.cells[f"year.{year}.{k}"] for k in keys if f"year.{year}.{k}" in app.cells)
+
+
+def column_cells(app: Application, key: str, rows: Sequence[int]) -> Cells:
+    """A table column over some rows, contiguous rows as one range: ``职业工种!H2:H5``."""
+    if key not in app.cells or not rows:
+        return ()
+    sheet, col = app.cells[key]
+    rows = sorted(r for r in rows if r > 0)
+    spans: list[tuple[int, int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], r)
+        else:
+            spans.append((r, r))
+    return tuple((sheet, f"{col}{a}" if a == b else f"{col}{a}:{col}{b}") for a, b in spans)
 
 
 def fmt_number(value: int | Decimal | None) -> str:
@@ -49,8 +79,8 @@ def _percent(part: int, whole: int) -> Decimal:
 
 
 def fmt_percent(value: Decimal) -> str:
-    """One decimal place, rounded down so that the display never overstates (19.96 → 19.9%)."""
-    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_FLOOR)}%"
+    """One decimal, rounded half up as everywhere else (report, DOCX, templates): 23.85 → 23.9%."""
+    return format_percent(value)
 
 
 def _year_line(y: YearTotal) -> str:
@@ -70,29 +100,32 @@ def _years_details(app: Application) -> tuple[str, ...]:
 def latest_trained(app: Application) -> Measurement:
     """培训数量 of the latest of the three years (人次)."""
     y = app.latest_year
+    cells = year_cells(app, y.year, "trained") if y is not None else ()
     if y is None or y.trained is None:
-        return Measurement(None, "未填写", _years_details(app))
-    return Measurement(Decimal(y.trained), f"{y.trained} 人次（{y.year}年）", _years_details(app))
+        return Measurement(None, "未填写", _years_details(app), cells)
+    return Measurement(Decimal(y.trained), f"{y.trained} 人次（{y.year}年）", _years_details(app), cells)
 
 
 def latest_advanced(app: Application) -> Measurement:
     """高级工及以上数量 of the latest year (人次)."""
     y = app.latest_year
+    cells = year_cells(app, y.year, "advanced") if y is not None else ()
     if y is None or y.advanced is None:
-        return Measurement(None, "未填写", _years_details(app))
-    return Measurement(Decimal(y.advanced), f"{y.advanced} 人次（{y.year}年）", _years_details(app))
+        return Measurement(None, "未填写", _years_details(app), cells)
+    return Measurement(Decimal(y.advanced), f"{y.advanced} 人次（{y.year}年）", _years_details(app), cells)
 
 
 def latest_advanced_ratio(app: Application) -> Measurement:
     """高级工及以上数量 ÷ 培训数量 of the latest year, in percent."""
     y = app.latest_year
+    cells = year_cells(app, y.year, "advanced", "trained") if y is not None else ()
     if y is None or y.trained is None or y.advanced is None:
-        return Measurement(None, "未填写", _years_details(app))
+        return Measurement(None, "未填写", _years_details(app), cells)
     if y.trained == 0:
-        return Measurement(Decimal(0), f"0%（{y.year}年培训数量为 0）", _years_details(app))
+        return Measurement(Decimal(0), f"0%（{y.year}年培训数量为 0）", _years_details(app), cells)
     ratio = _percent(y.advanced, y.trained)
     return Measurement(ratio, f"{fmt_percent(ratio)}（{y.year}年 {y.advanced}/{y.trained}）",
-                       _years_details(app))
+                       _years_details(app), cells)
 
 
 def _occupation_equipment_line(o: Occupation) -> str:
@@ -109,13 +142,17 @@ def occupations_with_equipment(app: Application) -> Measurement:
     """Number of 职业（工种） with matched 实训设备 (数量 > 0 or 总值 > 0)."""
     n = sum(1 for o in app.occupations if _has_equipment(o))
     details = tuple(_occupation_equipment_line(o) for o in app.occupations)
-    return Measurement(Decimal(n), f"{n} 个（共 {len(app.occupations)} 个职业（工种））", details)
+    rows = [o.row for o in app.occupations]
+    cells = column_cells(app, "occupations.equipment_count", rows) + column_cells(
+        app, "occupations.equipment_value", rows)
+    return Measurement(Decimal(n), f"{n} 个（共 {len(app.occupations)} 个职业（工种））", details, cells)
 
 
 def occupation_count(app: Application) -> Measurement:
     """Number of 职业（工种） rows."""
     n = len(app.occupations)
-    return Measurement(Decimal(n), f"{n} 个", tuple(o.name for o in app.occupations))
+    return Measurement(Decimal(n), f"{n} 个", tuple(o.name for o in app.occupations),
+                       column_cells(app, "occupations.name", [o.row for o in app.occupations]))
 
 
 def occupation_equipment_sum(app: Application) -> Decimal | None:
@@ -136,19 +173,22 @@ def equipment_value_total(app: Application) -> Measurement:
     details = []
     if occ_sum is not None:
         details.append(f"各职业（工种）相匹配的实训设备合计 {fmt_number(occ_sum)} 万元")
+    occ_cells = column_cells(app, "occupations.equipment_value", [o.row for o in app.occupations])
     if isinstance(header, int | Decimal):
         value = Decimal(header)
-        return Measurement(value, f"{fmt_number(value)} 万元", tuple(details))
+        return Measurement(value, f"{fmt_number(value)} 万元", tuple(details), header_cells(app, "equipment_value"))
     if occ_sum is not None:
         return Measurement(occ_sum, f"{fmt_number(occ_sum)} 万元（基本信息未填设备总值，按各职业（工种）合计）",
-                           tuple(details))
-    return Measurement(None, "未填写", tuple(details))
+                           tuple(details), occ_cells)
+    return Measurement(None, "未填写", tuple(details), header_cells(app, "equipment_value"))
 
 
 def min_experts_per_occupation(app: Application) -> Measurement:
     """The smallest number of 专家 of any 职业（工种） (0 when there are no occupations)."""
     if not app.occupations:
         return Measurement(None, "未填写职业（工种）")
+    cells = column_cells(app, "occupations.name", [o.row for o in app.occupations]) + column_cells(
+        app, "experts.occupation", [e.row for e in app.experts])
     per = [(o.name, len(app.experts_for(o.name))) for o in app.occupations]
     low = min(n for _, n in per)
     details = tuple(f"{name}：{n} 名" for name, n in per)
@@ -158,13 +198,13 @@ def min_experts_per_occupation(app: Application) -> Measurement:
     else:
         shown = "、".join(weakest[:3]) + ("等" if len(weakest) > 3 else "")
         display = f"最少 {low} 名（{shown}）"
-    return Measurement(Decimal(low), display, details)
+    return Measurement(Decimal(low), display, details, cells)
 
 
 def experts_total(app: Application) -> Measurement:
     """Number of 专家 in the team."""
     n = len(app.experts)
-    return Measurement(Decimal(n), f"{n} 名")
+    return Measurement(Decimal(n), f"{n} 名", (), column_cells(app, "experts.name", [e.row for e in app.experts]))
 
 
 def _latest_rate(app: Application, attr: str) -> Measurement:
@@ -172,9 +212,10 @@ def _latest_rate(app: Application, attr: str) -> Measurement:
                     for y in app.years)
     y = app.latest_year
     value = None if y is None else getattr(y, attr)
+    cells = year_cells(app, y.year, attr) if y is not None else ()
     if value is None:
-        return Measurement(None, "未填写", details)
-    return Measurement(Decimal(value), f"{fmt_number(value)}%（{y.year}年）", details)  # type: ignore[union-attr]
+        return Measurement(None, "未填写", details, cells)
+    return Measurement(Decimal(value), f"{fmt_number(value)}%（{y.year}年）", details, cells)  # type: ignore[union-attr]
 
 
 def latest_pass_rate(app: Application) -> Measurement:
@@ -190,9 +231,10 @@ def latest_satisfaction(app: Application) -> Measurement:
 def _header_number(key: str, unit: str) -> Callable[[Application], Measurement]:
     def measure(app: Application) -> Measurement:
         value = app.header.get(key)
+        cells = header_cells(app, key)
         if not isinstance(value, int | Decimal):
-            return Measurement(None, "未填写")
-        return Measurement(Decimal(value), f"{fmt_number(value)} {unit}".rstrip())
+            return Measurement(None, "未填写", (), cells)
+        return Measurement(Decimal(value), f"{fmt_number(value)} {unit}".rstrip(), (), cells)
 
     measure.__doc__ = f"基本信息 {key}（{unit}）"
     return measure

@@ -130,6 +130,7 @@ class BundleResult:
     size: int
     warnings: list[Problem] = field(default_factory=list)
     total_pages: int = 0
+    fonts: tuple[str, ...] = ()  # the fonts of the stamps and the 目录 (FontSource.label)
 
     def summary(self) -> str:
         parts = []
@@ -144,7 +145,8 @@ class BundleResult:
         if self.blank_pages:
             parts.append(f"插入空白页 {self.blank_pages} 页")
         body = "，".join(parts) if parts else "无页面"
-        return f"已生成 {self.path}：{body}，共 {self.total_pages} 页，{_size_text(self.size)}。"
+        font = f"；页码和目录字体：{'、'.join(self.fonts)}" if self.fonts else ""
+        return f"已生成 {self.path}：{body}，共 {self.total_pages} 页，{_size_text(self.size)}{font}。"
 
 
 def _size_text(size: int) -> str:
@@ -435,8 +437,14 @@ def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, prog
 
     w.finish(outline, layout.ranges())
     toc_pages = plan.toc_pages if plan.items else 0
+    used = ([plan.toc_layout.font] if toc_font_ref is not None else []) + ([font.font] if plan.items else [])
     return BundleResult(out, dict(plan.page_map), plan.evidence_pages, toc_pages, layout.blanks, front_pages,
-                        0, warnings, layout.count)
+                        0, warnings, layout.count, _font_labels(used))
+
+
+def _font_labels(fonts: Sequence[Any]) -> tuple[str, ...]:
+    """Which fonts were embedded, each named once (``EmbeddedFont.source.label``)."""
+    return tuple(dict.fromkeys(f.source.label for f in fonts))
 
 
 def _spec(font: _Font, font_ref: int, text: str, align: Align) -> StampSpec:
@@ -597,4 +605,5 @@ def _write_one_pass(paths: Sequence[Path], workdir: Path, options: BundleOptions
         outline.append(OutlineNode(f"{bi.code} {bi.title}" if bi.title else str(bi.code), toc_pages + it.offset))
     labels.labels.extend(("D", "", options.start + i) for i in range(evidence_pages))
     w.finish(outline, labels.ranges())
-    return BundleResult(out, page_map, evidence_pages, toc_pages, 0, 0, 0, list(problems), labels.count)
+    return BundleResult(out, page_map, evidence_pages, toc_pages, 0, 0, 0, list(problems), labels.count,
+                        _font_labels([font]))

@@ -6,8 +6,10 @@ on a viewer's substitute for a non-embedded CID font.
 
 * :func:`find_cjk_font` looks for a font with Chinese glyphs: ``$SKILLDOC_FONT``,
   then the usual Debian/Ubuntu, Fedora, Windows and macOS paths, then
-  ``fc-list :lang=zh``.  TrueType-outline (``glyf``) fonts are preferred;
-  CFF-outline fonts (Noto Sans CJK ``.ttc``/``.otf``) are supported too.
+  ``fc-list :lang=zh`` — always in the fixed order of :data:`PREFERRED_FAMILIES`
+  (WenQuanYi first, Droid Sans Fallback last), so the font chosen does not
+  depend on what else is installed.  CFF-outline fonts (Noto Sans CJK
+  ``.ttc``/``.otf``) are supported too.
 * :func:`embedded_font` subsets the font to the characters a caller needs and
   returns an :class:`EmbeddedFont` that encodes text (Identity-H, 2-byte codes
   equal to the subset's glyph ids), measures it, and builds the PDF font
@@ -19,8 +21,9 @@ Speed: discovery and TrueType subsets go through :mod:`.sfnt`, which reads
 only the table directory, names, character map and the needed glyphs of a
 font (≈ 1 ms for a subset of the 17 MB WenQuanYi collection, against ≈ 0.15 s
 with fontTools, which decompiles every glyph and glyph name); fontTools is
-imported only to subset a CFF-outline font.  ``fc-list`` runs only when no
-font is found on the known paths.
+imported only to subset a CFF-outline font, and such subsets are kept in the
+user cache (:mod:`skilldoc.cache`) by font file and characters.  ``fc-list``
+runs only when no font is found on the known paths; its listing is cached too.
 
 Everything is deterministic: fixed subsetter options, fixed ``head`` dates, a
 subset tag derived from the glyph set, fixed zlib level.
@@ -38,7 +41,7 @@ import subprocess
 import threading
 import unicodedata
 import zlib
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -128,33 +131,58 @@ class FontSource:
 
     path: Path
     index: int = 0
-    family: str = ""
+    family: str = ""  # the PostScript name (name ID 6), e.g. "WenQuanYiZenHei"
     outline: str = "glyf"  # "glyf" (TrueType) or "CFF" (OpenType/CFF)
+    name: str = ""  # the family name people know (name ID 1), e.g. "WenQuanYi Zen Hei"
 
     @property
     def postscript_name(self) -> str:
         return _ps_name(self.family or self.path.stem)
 
+    @property
+    def label(self) -> str:
+        """For summaries and messages: ``WenQuanYi Zen Hei（wqy-zenhei.ttc）``."""
+        return f"{self.name or self.family or self.path.stem}（{self.path.name}）"
+
+
+# The fonts chosen for page stamps and the 目录, best first, by family name (name ID 1, as
+# fontconfig lists them): the choice is the same whatever else is installed.  TrueType outlines
+# first (subset in about a millisecond), then the Noto / Source Han CJK faces (CFF outlines,
+# subset by fontTools, cached on disk), then the rest; Droid Sans Fallback (pulled in by
+# ImageMagick) comes last.  :func:`_known_paths` lists the usual files in this order;
+# fontconfig's list is ranked by it when no known file is installed.
+PREFERRED_FAMILIES = (
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+    "SimHei", "Microsoft YaHei", "SimSun", "KaiTi", "FangSong",
+    "Heiti SC", "STHeiti", "Hiragino Sans GB", "Songti SC", "PingFang SC", "Arial Unicode MS",
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
+    "Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "Noto Serif SC",
+    "AR PL UMing CN", "AR PL SungtiL GB", "AR PL UKai CN", "AR PL KaitiM GB",
+    "Droid Sans Fallback",
+)
+
+
+def _family_rank(name: str) -> int:
+    """Position of a family in :data:`PREFERRED_FAMILIES` (unknown families after all of them)."""
+    wanted = name.replace(" ", "").casefold()
+    for rank, family in enumerate(PREFERRED_FAMILIES):
+        if family.replace(" ", "").casefold() == wanted:
+            return rank
+    return len(PREFERRED_FAMILIES)
+
 
 def _known_paths() -> list[Path]:
-    """Known CJK font files, most preferred first (TrueType outlines before CFF)."""
+    """Known CJK font files, most preferred first (the order of :data:`PREFERRED_FAMILIES`)."""
     home = Path.home()
     windir = Path(os.environ.get("WINDIR") or os.environ.get("SystemRoot") or r"C:\Windows")
     local_appdata = os.environ.get("LOCALAPPDATA")
     paths = [
-        # Debian / Ubuntu
+        # Debian / Ubuntu, Fedora, Arch: WenQuanYi
         "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-        "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
-        "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
-        "/usr/share/fonts/truetype/arphic/uming.ttc",
-        "/usr/share/fonts/truetype/arphic/ukai.ttc",
-        # Fedora / Arch
         "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
-        "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
         "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
-        "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
         # Windows
         str(windir / "Fonts" / "simhei.ttf"),
         str(windir / "Fonts" / "simsun.ttc"),
@@ -168,19 +196,30 @@ def _known_paths() -> list[Path]:
         "/System/Library/Fonts/Supplemental/Songti.ttc",
         "/Library/Fonts/Arial Unicode.ttf",
         "/System/Library/Fonts/PingFang.ttc",
-        # CFF-outline fonts last
+        # Noto / Source Han CJK (CFF outlines): sans before serif
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
         "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
         "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
         "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
         str(home / "Library" / "Fonts" / "NotoSansCJKsc-Regular.otf"),
     ]
     if local_appdata:
         paths.append(
             str(Path(local_appdata) / "Microsoft" / "Windows" / "Fonts" / "NotoSansCJKsc-Regular.otf")
         )
+    paths += [
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
+        "/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc",
+        # AR PL (Arphic), then Droid Sans Fallback
+        "/usr/share/fonts/truetype/arphic/uming.ttc",
+        "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf",
+        "/usr/share/fonts/truetype/arphic/ukai.ttc",
+        "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
+    ]
     return [Path(p) for p in paths]
 
 
@@ -208,7 +247,7 @@ def _probe(path: Path, index: int | None = None) -> FontSource | None:
         except Exception:  # a damaged system font must not stop discovery
             continue
         simplified = re.search(r"\b(SC|GB)\b", full) or "CJKsc" in family or "GB" in family
-        faces.append((0 if simplified else 1, i, FontSource(path, i, family, outline)))
+        faces.append((0 if simplified else 1, i, FontSource(path, i, family, outline, full or family)))
     for _rank, _index, src in sorted(faces, key=lambda face: face[:2]):
         try:
             cmap = _cmap_of(src)
@@ -220,27 +259,64 @@ def _probe(path: Path, index: int | None = None) -> FontSource | None:
 
 
 def _fc_list() -> list[Path]:
-    """Font files fontconfig says cover Chinese: regular weights first, then bold/light; stable order."""
+    """Font files fontconfig says cover Chinese, best first: by :data:`PREFERRED_FAMILIES`, regular
+    weights before bold/light, then by path — never in fontconfig's own (machine-dependent) order.
+
+    The listing is kept in the user cache while the fontconfig caches are unchanged (fc-list
+    costs a process start on every ``skilldoc bundle``).
+    """
     exe = shutil.which("fc-list")
     if not exe:
         return []
-    try:
-        out = subprocess.run(
-            [exe, ":lang=zh", "file"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    found = {Path(line.strip().rstrip(":")) for line in out.splitlines() if line.strip()}
+    from ..cache import DiskCache
 
-    def weighty(path: Path) -> bool:
-        name = path.name.lower()
-        return any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semi", "extra"))
+    store = DiskCache("fontlist", suffix=".txt")
+    key = hashlib.sha256(("\n".join([exe, *_fontconfig_stamps()])).encode()).hexdigest()[:40]
+    cached = store.get_bytes(key)
+    if cached is not None:
+        out = cached[0].decode("utf-8", "replace")
+    else:
+        try:
+            out = subprocess.run(
+                [exe, ":lang=zh", "file", "family"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []
+        store.put_bytes(key, out.encode("utf-8"), {})
+    rank: dict[Path, int] = {}
+    for line in out.splitlines():
+        file, _, families = line.strip().partition(": ")
+        if not file:
+            continue
+        path = Path(file.rstrip(":"))
+        best = min((_family_rank(f) for f in families.split(",")), default=len(PREFERRED_FAMILIES))
+        rank[path] = min(rank.get(path, best), best)
 
-    return sorted(found, key=lambda p: (weighty(p), str(p)))
+    return sorted(rank, key=lambda p: (rank[p], _weighty(p), str(p)))
+
+
+def _weighty(path: Path) -> bool:
+    """A bold/light/… file of a family (by its name): regular weights are preferred."""
+    name = path.name.lower()
+    return any(w in name for w in ("bold", "black", "heavy", "light", "thin", "medium", "semi", "extra"))
+
+
+def _fontconfig_stamps() -> list[str]:
+    """Modification times of the fontconfig caches and font folders: they change when fonts do."""
+    stamps = []
+    for folder in ("/var/cache/fontconfig", "/usr/lib/fontconfig/cache", "/usr/local/var/cache/fontconfig",
+                   "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+                   "~/.cache/fontconfig"):
+        path = Path(folder).expanduser()
+        try:
+            stamps.append(f"{path}:{path.stat().st_mtime_ns}")
+        except OSError:
+            stamps.append(f"{path}:-")
+    return stamps
 
 
 def _parse_explicit(spec: str | Path) -> tuple[Path, int | None]:
@@ -281,21 +357,15 @@ def _discover(explicit: str | None, env: str | None) -> FontSource:
         return _explicit_source(explicit, "")
     if env:
         return _explicit_source(env, f"环境变量 {FONT_ENV} ")
-    cff_fallback: FontSource | None = None
 
     def candidates() -> Iterator[Path]:
         yield from (path for path in _known_paths() if path.is_file())
-        yield from _fc_list()  # runs only when no known path has a glyf font
+        yield from _fc_list()  # runs only when no known font file is installed
 
-    for path in candidates():
+    for path in candidates():  # both in the fixed order of PREFERRED_FAMILIES: the first usable wins
         src = _probe(path)
-        if src is None:
-            continue
-        if src.outline == "glyf":
+        if src is not None:
             return src
-        cff_fallback = cff_fallback or src
-    if cff_fallback is not None:
-        return cff_fallback
     raise ToolMissing(
         "找不到中文字体",
         [Problem("本机没有可嵌入 PDF 的中文字体，无法生成页码和目录", hint=_INSTALL_HINT, code="font.none")],
@@ -440,7 +510,7 @@ def _make_subset(src: FontSource, chars: str) -> _Subset:
     gid = {g: cmap.get(ord(g)) or 0 for g in set(drawn.values())}
     orig_gids = sorted(set(gid.values()))
     if src.outline == "CFF":
-        return _make_cff_subset(src, drawn, gid, orig_gids)
+        return _cached_cff_subset(src, chars, lambda: _make_cff_subset(src, drawn, gid, orig_gids))
     with sfnt.Face(src.path, src.index) as face:
         sub = sfnt.subset_glyf(face, orig_gids, {ord(g): v for g, v in gid.items()})
     upem = sub.units_per_em
@@ -455,6 +525,41 @@ def _make_subset(src: FontSource, chars: str) -> _Subset:
     bbox = (scaled(sub.bbox[0]), scaled(sub.bbox[1]), scaled(sub.bbox[2]), scaled(sub.bbox[3]))
     return _Subset(sub.program, cid_of, tuple(scaled(w) for w in sub.widths), bbox, ascent, descent,
                    cap_height, tag)
+
+
+# Bump when a change here changes the subsets made (their bytes or metadata).
+_SUBSET_VERSION = "1"
+
+
+def _cached_cff_subset(src: FontSource, chars: str, make: Callable[[], _Subset]) -> _Subset:
+    """A CFF subset from the user cache (fontTools takes 0.1-0.5 s to make one, plus its import),
+    keyed by the font file (path, size, mtime) and the characters.  TrueType subsets are not
+    cached: :mod:`.sfnt` makes one in about the time reading it back would take."""
+    from ..cache import DiskCache
+
+    store = DiskCache("fonts", suffix=".cff")
+    try:
+        st = src.path.stat()
+    except OSError:
+        return make()
+    key = hashlib.sha256(
+        f"{_SUBSET_VERSION}|{src.path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{src.index}|{chars}".encode(
+            "utf-8", "surrogatepass")).hexdigest()[:40]
+    found = store.get_bytes(key)
+    if found is not None:
+        program, meta = found
+        try:
+            return _Subset(program, {str(c): int(g) for c, g in meta["cid_of"]},
+                           tuple(int(w) for w in meta["widths"]),
+                           cast(tuple[int, int, int, int], tuple(int(v) for v in meta["bbox"])),
+                           int(meta["ascent"]), int(meta["descent"]), int(meta["cap_height"]), str(meta["tag"]))
+        except (KeyError, TypeError, ValueError):
+            pass  # not what we wrote: make it again
+    sub = make()
+    store.put_bytes(key, sub.program, {
+        "cid_of": sorted(sub.cid_of.items()), "widths": list(sub.widths), "bbox": list(sub.bbox),
+        "ascent": sub.ascent, "descent": sub.descent, "cap_height": sub.cap_height, "tag": sub.tag})
+    return sub
 
 
 def _make_cff_subset(src: FontSource, drawn: dict[str, str], gid: dict[str, int],
@@ -732,11 +837,11 @@ def add_font_to_writer(font: EmbeddedFont, writer) -> IndirectObject:
 
 @functools.lru_cache(maxsize=1)
 def _installed_sources() -> tuple[FontSource, ...]:
-    """The best face of every CJK font file on the known paths and from fc-list, TrueType first."""
+    """The best face of every CJK font file on the known paths and from fc-list, in preference order."""
     paths = [p for p in _known_paths() if p.is_file()]
     paths += [p for p in _fc_list() if p not in paths]
     found = [src for src in map(_probe, dict.fromkeys(paths)) if src is not None]
-    found.sort(key=lambda src: src.outline != "glyf")  # stable: keeps the preference order otherwise
+    found.sort(key=lambda src: (_family_rank(src.name), _weighty(src.path)))  # stable: known paths first
     return tuple(found)
 
 

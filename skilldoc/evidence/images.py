@@ -517,3 +517,12 @@ def image_to_pdf(src: Path, dest: Path, *, data: bytes | None = None) -> ImagePd
 
 
 __all__ = ["A4", "ImagePdf", "ImageProblem", "ImageTooLarge", "decoded_bytes", "image_to_pdf", "page_layout", "placement_matrix"]
+
+
+# Bump when a change here changes the PDFs image_to_pdf makes (they are cached by skilldoc.cache).
+CONVERTER_VERSION = "1"
+
+
+def converter_version() -> str:
+    """What besides the image decides the PDF made of it: this module's and Pillow's versions."""
+    return f"{CONVERTER_VERSION} Pillow {Image.__version__}"

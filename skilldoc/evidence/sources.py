@@ -36,7 +36,7 @@ import os
 import shutil
 import unicodedata
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,7 @@ from pypdf.errors import DependencyError
 from pypdf.generic import StreamObject
 
 from .. import limits
+from ..cache import DiskCache, Memo, file_key
 from ..errors import (
     ConversionError,
     EvidenceError,
@@ -74,6 +75,53 @@ _MAGIC_NAMES = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP", "tiff"
                 "ole": "Office 97-2003 文档", "rtf": "RTF 文档", "heic": "HEIC/AVIF 照片"}
 IMAGE_MAGIC = ("jpeg", "png", "gif", "bmp", "tiff", "webp")
 _CACHE_VERSION = "1"
+
+# Across runs (skilldoc.cache): Office files converted by LibreOffice, by content hash and converter;
+# within a process: what an unchanged PDF holds (pages, the password that opened it, attachments).
+_OFFICE_DISK = DiskCache("office", suffix=".pdf")
+_IMAGE_DISK = DiskCache("images", suffix=".pdf")
+
+
+def _image_disk_key(key: str) -> str:
+    """The user-cache key of an image's PDF: its content hash and the converter's version (with
+    Pillow's: pypdf has already imported Pillow, so loading images.py here costs little)."""
+    from .images import converter_version
+
+    return hashlib.sha256(f"{key}\0{converter_version()}".encode()).hexdigest()[:40]
+
+
+# What an unencrypted, undamaged PDF was found to hold, across runs (by content hash and pypdf's
+# version): a second `skilldoc check` does not parse the evidence PDFs again.
+_PDF_FACTS_DISK = DiskCache("pdf-facts", suffix=".bin")
+
+
+def _pdf_facts_key(identity: tuple[Hashable, ...]) -> str | None:
+    digest = identity[-1]  # file_key's content hash ("" for a file too large to hash each time)
+    if not isinstance(digest, str) or not digest:
+        return None
+    from pypdf import __version__ as pypdf_version
+
+    return hashlib.sha256(f"{digest}\0pdf-facts {_CACHE_VERSION} pypdf {pypdf_version}".encode()).hexdigest()[:40]
+
+
+def _pdf_facts_from_disk(identity: tuple[Hashable, ...]) -> tuple[int, str | None, tuple[str, ...]] | None:
+    key = _pdf_facts_key(identity)
+    found = _PDF_FACTS_DISK.get_bytes(key) if key is not None else None
+    if found is None:
+        return None
+    pages, attachments = found[1].get("pages"), found[1].get("attachments")
+    if not isinstance(pages, int) or pages < 1 or not isinstance(attachments, list):
+        return None
+    return pages, None, tuple(str(a) for a in attachments)
+
+
+def _pdf_facts_to_disk(identity: tuple[Hashable, ...], pages: int, attachments: Sequence[str]) -> None:
+    key = _pdf_facts_key(identity)
+    if key is not None:
+        _PDF_FACTS_DISK.put_bytes(key, b"", {"pages": pages, "attachments": list(attachments)})
+
+
+_PDF_MEMO: Memo[tuple[int, str | None, tuple[str, ...]]] = Memo("evidence PDFs", limits.MEMO_EVIDENCE_FILES)
 
 
 @dataclass(frozen=True)
@@ -344,6 +392,7 @@ class _Preparer:
         self._reader: PdfReader | None = None
         self._office_keys: dict[Path, str] = {}  # content hash of each Office file seen
         self._office_failed: dict[str, list[Problem]] = {}  # content hash → its conversion problems
+        self._office_identity: str | None = None  # office.converter_identity() once there is an Office file
 
     def take_reader(self) -> PdfReader | None:
         reader, self._reader = self._reader, None
@@ -442,6 +491,24 @@ class _Preparer:
                            "用 PDF 阅读器打开确认；请重新获取或重新导出该 PDF", "evidence.not_pdf")
 
     def _pdf(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
+        # What an unchanged, undamaged PDF was found to hold is reused: in-process (the workbench,
+        # repeated api.check) and, for an unencrypted one, across runs.  Not when the caller takes
+        # the validated reader to copy the pages right away (skilldoc bundle).
+        identity: tuple[Hashable, ...] | None = None
+        if not self.keep_readers:
+            try:
+                identity = file_key(path)
+            except OSError:
+                identity = None
+        if identity is not None:
+            known = _PDF_MEMO.get((identity, ctx.password))
+            if known is None and ctx.password is None:
+                known = _pdf_facts_from_disk(identity)
+                if known is not None:
+                    _PDF_MEMO.put((identity, ctx.password), known)
+            if known is not None:
+                pages, used, attachments = known
+                return SourceFile(path, path, pages, "pdf", used, ()), self._pdf_notes(ctx, attachments)
         repaired = False
         with capture_pypdf():
             try:
@@ -463,17 +530,16 @@ class _Preparer:
                         f"PDF 文件已损坏，无法读取（{_short(exc)}）",
                         "用 PDF 阅读器打开确认：能打开的话用“打印 → 另存为 PDF”生成新文件；否则请重新获取原件",
                         "evidence.damaged")]
-        problems: list[Problem] = []
         if facts.pages == 0:
             return None, [ctx.problem("PDF 中没有任何页面", "请重新导出或重新获取该 PDF", "evidence.no_pages")]
-        if facts.attachments:
-            problems.append(ctx.problem(
-                f"PDF 内嵌了附件（{'、'.join(facts.attachments)}），附件不会放入{ctx.output}",
-                f"如果附件本身也是证明材料，请用 PDF 阅读器把它另存出来，{ctx.add_hint}",
-                "evidence.attachments", Severity.WARNING))
+        problems = self._pdf_notes(ctx, facts.attachments)
         if not repaired:
             if self.keep_readers:
                 self._reader = facts.reader
+            elif identity is not None:
+                _PDF_MEMO.put((identity, ctx.password), (facts.pages, facts.password, facts.attachments))
+                if facts.password is None:  # never an encrypted file's facts (nor its password) on disk
+                    _pdf_facts_to_disk(identity, facts.pages, facts.attachments)
             return SourceFile(path, path, facts.pages, "pdf", facts.password, ()), problems
         try:
             copy = self._repaired_copy(path, facts.reader)
@@ -487,6 +553,15 @@ class _Preparer:
             f"请在生成的 {ctx.output} 中核对该文件的页面是否完整；最好重新导出一份完好的 PDF",
             "evidence.repaired", Severity.WARNING))
         return SourceFile(path, copy, facts.pages, "pdf", None, ()), problems
+
+    @staticmethod
+    def _pdf_notes(ctx: _Context, attachments: Sequence[str]) -> list[Problem]:
+        if not attachments:
+            return []
+        return [ctx.problem(
+            f"PDF 内嵌了附件（{'、'.join(attachments)}），附件不会放入{ctx.output}",
+            f"如果附件本身也是证明材料，请用 PDF 阅读器把它另存出来，{ctx.add_hint}",
+            "evidence.attachments", Severity.WARNING)]
 
     def _repaired_copy(self, path: Path, reader: PdfReader) -> Path:
         key = _hash_file(path, "repaired")
@@ -526,7 +601,7 @@ class _Preparer:
 
     def _image(self, path: Path, ctx: _Context) -> tuple[SourceFile | None, list[Problem]]:
         key = _hash_file(path, "image")
-        cached = self.cache.get("image", key)
+        cached = self.cache.get("image", key) or self._image_from_disk(key)
         if cached is None:
             from .images import ImageProblem, ImageTooLarge, image_to_pdf  # Pillow only here
 
@@ -546,10 +621,23 @@ class _Preparer:
                 return None, [ctx.problem(f"无法读取文件：{exc.strerror or exc}",
                                           "检查文件权限后重试", "evidence.unreadable")]
             self.cache.put("image", key, made.pages, made.warnings)
+            _IMAGE_DISK.put_file(_image_disk_key(key), target, {"pages": made.pages, "notes": list(made.warnings)})
             cached = (target, made.pages, list(made.warnings))
         pdf, pages, notes = cached
         problems = [ctx.problem(n, "请核对生成的页面", "evidence.image_note", Severity.WARNING) for n in notes]
         return SourceFile(path, pdf, pages, "image", None, ()), problems
+
+    def _image_from_disk(self, key: str) -> tuple[Path, int, list[str]] | None:
+        """An image's PDF made by an earlier run (user cache) put into the work folder; None: not there."""
+        target, _ = self.cache.paths("image", key)
+        meta = _IMAGE_DISK.copy_out(_image_disk_key(key), target)
+        if meta is None:
+            return None
+        pages, notes = meta.get("pages"), meta.get("notes")
+        if not isinstance(pages, int) or pages < 1 or not isinstance(notes, list):
+            return None
+        self.cache.put("image", key, pages, [str(n) for n in notes])
+        return target, pages, [str(n) for n in notes]
 
     # -- office --
 
@@ -585,9 +673,6 @@ class _Preparer:
         the file's own context; a missing LibreOffice is reported once, naming every file, on the
         first of them.
         """
-        from .. import office
-        from ..workdirs import work_folder
-
         pending: dict[str, tuple[Path, str | None]] = {}
         shown: dict[str, list[str]] = {}
         for path, ctx in entries:
@@ -605,6 +690,15 @@ class _Preparer:
             label = ctx.display + (f"（证明材料 {ctx.item}）" if ctx.item else "")
             if label not in shown.setdefault(key, []):
                 shown[key].append(label)
+        if not pending:
+            return
+        from .. import office  # only when there is an Office file: it is slow to import
+        from ..workdirs import work_folder
+
+        self._office_identity = office.converter_identity()
+        for key in list(pending):  # converted by an earlier run with the same LibreOffice and fonts
+            if self._office_from_disk(key):
+                del pending[key]
         if not pending:
             return
         try:
@@ -635,6 +729,28 @@ class _Preparer:
         shutil.copyfile(result, partial)
         os.replace(partial, target)
         self.cache.put("office", key, pages, [])
+        disk_key = self._office_disk_key(key)
+        if disk_key is not None:
+            _OFFICE_DISK.put_file(disk_key, target, {"pages": pages})
+
+    def _office_disk_key(self, key: str) -> str | None:
+        """The user-cache key of a conversion: the document's content hash and what converts it."""
+        if self._office_identity is None:  # no LibreOffice: report it, never use an old conversion
+            return None
+        return hashlib.sha256(f"{key}\0{self._office_identity}".encode()).hexdigest()[:40]
+
+    def _office_from_disk(self, key: str) -> bool:
+        """Take the conversion of ``key`` from the user cache into the work folder; False: not there."""
+        disk_key = self._office_disk_key(key)
+        if disk_key is None:
+            return False
+        target, _ = self.cache.paths("office", key)
+        meta = _OFFICE_DISK.copy_out(disk_key, target)
+        pages = meta.get("pages") if meta is not None else None
+        if not isinstance(pages, int) or pages < 0:
+            return False
+        self.cache.put("office", key, pages, [])
+        return True
 
     @staticmethod
     def _count_converted(pdf: Path) -> int:
