@@ -439,6 +439,17 @@ def test_next_build_removes_what_a_killed_build_left(sample_dir, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [".skilldoc-notes", "申报书.docx", "证明材料.pdf"]
 
 
+@pytest.mark.skipif(not POSIX, reason="SIGKILL is POSIX")
+def test_next_bundle_removes_what_a_killed_bundle_left_beside_its_output(tmp_path):
+    out_dir = tmp_path / "合并"
+    out_dir.mkdir()
+    left = _killed_run(".skilldoc-", out_dir)  # a bundle writing out_dir/合并.pdf, killed halfway
+    source = _good_pdf(tmp_path / "a.pdf")
+    api.bundle_files([source], out_dir / "合并.pdf", toc=False)
+    assert not left.exists()
+    assert [p.name for p in out_dir.iterdir()] == ["合并.pdf"]
+
+
 @pytest.mark.skipif(not POSIX, reason="subprocess + flock")
 def test_a_running_process_keeps_its_folder(tmp_path):
     code = textwrap.dedent("""

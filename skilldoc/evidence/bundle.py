@@ -42,7 +42,6 @@ inputs' own warnings (``SourceFile.warnings``) are reported by
 from __future__ import annotations
 
 import os
-import tempfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -329,27 +328,24 @@ def write_bundle(plan: BundlePlan, out: Path, *, front: FrontMatter | None = Non
 def _write_atomically(out: Path, write: Callable[[Any, Path], BundleResult]) -> BundleResult:
     """Run ``write(fh, out)`` into a temporary file next to ``out``; move it into place when it returns.
 
-    Whatever ``write`` raises leaves an existing ``out`` untouched and no temporary file behind.
+    Whatever ``write`` raises leaves an existing ``out`` untouched and no temporary file behind.  The
+    temporary file lives in a locked work folder beside ``out`` (:func:`skilldoc.workdirs.work_folder`),
+    so what a killed run leaves there is removed by the next run that writes into that folder.
     """
-    tmp: Path | None = None
+    from ..workdirs import work_folder
+
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
-        tmp = Path(tmp_name)
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            result = write(fh, out)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp files are private (0600); outputs get the usual mode
-        os.replace(tmp, out)
+        with work_folder(".skilldoc-", out.parent) as folder:
+            tmp = folder / f"{out.stem}.tmp"
+            with open(tmp, "wb", buffering=1 << 20) as fh:
+                result = write(fh, out)
+            os.chmod(tmp, 0o666 & ~_umask())  # the user's usual mode, whatever the folder's
+            os.replace(tmp, out)
     except OSError as exc:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
         raise OutputError(problems=[Problem(f"无法写入 {out}：{exc.strerror or exc}", Location(str(out)),
                                             hint="检查文件夹是否存在、是否有写权限，文件是否正被其他程序打开",
                                             code="output.write")]) from None
-    except BaseException:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise
     result.size = out.stat().st_size
     return result
 
