@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import form
+from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
 from .model import Project, SectionSource
 from .workbook import write_workbook
@@ -183,6 +183,9 @@ def _decode(path: Path, data: bytes, rel: str) -> tuple[str | None, Problem | No
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data, rel)
+    if damaged is not None:
+        return None, damaged
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -190,6 +193,44 @@ def _decode(path: Path, data: bytes, rel: str) -> tuple[str | None, Problem | No
                              "请用记事本或 VS Code 打开，“另存为”时选择 UTF-8 编码。", code="section.encoding")
     return text, Problem("文件是 GBK（ANSI）编码，已按 GBK 读取", Location(rel),
                          "建议“另存为”UTF-8 编码，以免在其他电脑上出现乱码。", Severity.WARNING, "section.encoding")
+
+
+def _damaged_utf8(data: bytes, rel: str) -> Problem | None:
+    """A UTF-8 file with a few invalid bytes (a bad copy, a truncated save): the error naming their lines.
+
+    None when the file does not look like UTF-8 at all (then it is tried as GBK).
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    if bad == 0 or good < 4 * bad:
+        return None
+    lines = sorted({n for n, line in enumerate(text.split("\n"), start=1) if "\ufffd" in line})
+    shown = "、".join(str(n) for n in lines[:10]) + ("…" if len(lines) > 10 else "")
+    return Problem(f"第 {shown} 行有不是 UTF-8 编码的字节（文件的其余部分是 UTF-8），无法读取",
+                   Location(rel, line=lines[0]),
+                   "用编辑器打开该行，删除并重新输入显示为乱码的文字，再保存为 UTF-8 编码。",
+                   code="section.encoding")
+
+
+def _read_section(path: Path, rel: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a section file, or the problem: not a regular file, too large, unreadable."""
+    try:
+        kind = limits.file_kind(path)
+        if kind is not None:
+            return None, Problem(f"这是一个{kind}，不是文本文件", Location(rel),
+                                 "正文文件应是普通的文本文件（UTF-8 编码）。", code="section.unreadable")
+        with path.open("rb") as fh:
+            data = fh.read(limits.TEMPLATE_MAX_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(f"无法读取：{exc.strerror or exc}", Location(rel),
+                             "请确认文件没有被其他程序独占打开。", code="section.unreadable")
+    if len(data) > limits.TEMPLATE_MAX_BYTES:
+        return None, Problem(
+            f"文件过大（超过 {limits.TEMPLATE_MAX_BYTES // limits.MiB} MB），不像是一部分正文", Location(rel),
+            f"每部分正文不超过 {form.SECTIONS[0].limit} 字（约 10 KB）；请确认这是正确的文件。",
+            code="section.size")
+    return data, None
 
 
 def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]:
@@ -210,7 +251,7 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
         except ValueError:
             return str(p)
 
-    present = sorted(p for p in sections_dir.glob("*") if p.is_file() and p.suffix.lower() == ".md") \
+    present = sorted(p for p in sections_dir.glob("*") if p.suffix.lower() == ".md" and not p.is_dir()) \
         if sections_dir.is_dir() else []
     by_key: dict[str, list[Path]] = {}
     for p in present:
@@ -219,7 +260,7 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
     sources: list[SectionSource] = []
     for section in form.SECTIONS:
         expected = sections_dir / section.filename
-        if expected.is_file():
+        if expected.exists() and not expected.is_dir():
             path = expected
         else:
             candidates = [p for p in by_key.get(_name_key(f"{section.number}{section.name}"), []) if p not in used]
@@ -235,11 +276,10 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
                 f"正文文件名应为 {section.filename}，已按 {path.name} 读取", Location(rel(path)),
                 f"建议改名为 {section.filename}。", Severity.WARNING, "section.filename"))
         used.add(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(f"无法读取：{exc.strerror or exc}", Location(rel(path)),
-                                    "请确认文件没有被其他程序独占打开。", code="section.unreadable"))
+        data, problem = _read_section(path, rel(path))
+        if data is None:
+            if problem:
+                problems.append(problem)
             continue
         text, problem = _decode(path, data, rel(path))
         if problem:
