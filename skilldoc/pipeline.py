@@ -125,7 +125,7 @@ def _problems_beside_workbook_errors(parts: _Inputs, workdir: Path) -> list[Prob
         for p in exc.problems:
             if p.severity is not Severity.ERROR:
                 continue
-            if (p.code in ("render.syntax", "render.security")
+            if (p.code in ("render.syntax", "render.security", "render.limit", "render.include", "render.function")
                     or (p.code == "render.undefined" and p.message.startswith("未定义的名称"))
                     or (p.code == "render.evidence" and evidence_sheet_ok)):
                 found.append(p)

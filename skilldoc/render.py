@@ -247,6 +247,11 @@ def _limit(message: str, hint: str = _LIMIT_HINT) -> NoReturn:
     raise _LimitHit(message)
 
 
+# A call (a macro above all: frames, arguments, its own output buffer) costs as much as this many
+# loop iterations, so an exponential recursion stops well within the time limit.
+_CALL_STEPS = 10
+
+
 def _step(count: int = 1) -> None:
     """Count work; stop at TEMPLATE_MAX_STEPS or the deadline."""
     state = _STATE.get()
@@ -265,7 +270,7 @@ def _charge(size: int) -> None:
         return
     state.made += size
     if state.made > limits.TEMPLATE_MAX_MADE:
-        _limit(f"模板生成的文字和列表累计超过 {limits.TEMPLATE_MAX_MADE:,} 个字符（项），已停止")
+        _limit(f"模板生成的文字和列表累计超过 {limits.TEMPLATE_MAX_MADE:,} 个字符（列表每项按 {_ITEM_WEIGHT} 个字符计），已停止")
 
 
 def _too_long(size: int, what: str = "文字") -> NoReturn:
@@ -281,6 +286,11 @@ def _check_size(size: int, text: bool) -> None:
         _too_long(size, "列表")
 
 
+# A list item is charged as this many characters: it holds a reference and often a new object
+# (a character of ``"…" | list`` is a 50–80 byte string), where a character costs 1–4 bytes.
+_ITEM_WEIGHT = 10
+
+
 def _made(value: Any) -> Any:
     """Charge what an operation returned (its own length, not what it references)."""
     if isinstance(value, Undefined):
@@ -290,7 +300,7 @@ def _made(value: Any) -> Any:
         _charge(len(value))
     elif isinstance(value, list | tuple | dict | set | frozenset):
         _check_size(len(value), False)
-        _charge(len(value))
+        _charge(len(value) * _ITEM_WEIGHT)
     elif isinstance(value, int) and value.bit_length() > limits.TEMPLATE_MAX_INT_BITS:
         _big_int()
     return value
@@ -1232,11 +1242,16 @@ def _warn_loose(written: str, meant: str) -> None:
     state = _STATE.get()
     if state is None:
         return
-    state.add("render.name_form",
-              f"名称“{written}”按“{meant}”读取：两者看起来相同，但编码不同"
-              "（Unicode 规范化形式不同，或带有多余的空格）",
+    if written.strip() != written:
+        how = "多了空格"
+    else:
+        odd = [f"U+{ord(c):04X}" for c in written if unicodedata.normalize("NFC", c) != c]
+        how = "Unicode 规范化形式不同" + (f"（{'、'.join(odd)}）" if odd else "")
+    # names are looked up when a template starts: find the line where this one is written
+    line = next((n for n, text in enumerate(state.source_lines, start=1) if written in text), None)
+    state.add("render.name_form", f"名称“{written}”按“{meant}”读取：两者看起来相同，但{how}",
               "多见于从 macOS 或其他软件复制的文字；在模板中重新输入这个名称即可消除此警告",
-              severity=Severity.WARNING)
+              severity=Severity.WARNING, line=line)
 
 
 class _Context(Context):
@@ -1274,7 +1289,7 @@ class _Environment(ImmutableSandboxedEnvironment):
         return _made(self.binop_table[operator](left, right))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        _step()
+        _step(_CALL_STEPS)
         if not __self.is_safe_callable(__obj):
             raise SecurityError(f"不能调用“{getattr(__obj, '__name__', type(__obj).__name__)}”")
         args = _check_call(__obj, args, kwargs)
