@@ -476,7 +476,8 @@ _NON_TEXT_FILTERS = frozenset({
 
 def _check_filter(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Refuse a filter call whose result would be too large; → the value to pass on."""
-    if _refuse_unprintable(value) and name not in _NON_TEXT_FILTERS:
+    if name not in _NON_TEXT_FILTERS and not (name == "join" and isinstance(value, Iterator)) \
+            and _refuse_unprintable(value):
         raise _Recorded("function printed")
     if name in _SPLITTING_FILTERS and isinstance(value, str):
         _check_size(len(value), False)  # one item per character

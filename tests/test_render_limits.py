@@ -134,9 +134,10 @@ def test_ordinary_loops_macros_and_text_are_untouched() -> None:
     text = ('{% macro 行(n) %}第{{ n }}行{% endmacro %}{% for i in range(3) %}{{ 行(i) }}{% if not loop.last %}、'
             '{% endif %}{% endfor %}{{ "a" ~ 1 ~ "<&>" }}{{ [1, 2] + [3] }}{{ "ab" * 2 }}{{ "%s%%" % 5 }}'
             '{{ "x,y".split(",") | join("/") }}{{ "abc"[1:] }}{{ 2 ** 10 }}{{ range(3) | list | length }}'
-            '{{ {"k": "v"}.k }}{{ "a-b".replace("-", "+") }}')
+            '{{ {"k": "v"}.k }}{{ "a-b".replace("-", "+") }}{{ ["x", "y"] | map("upper") | join("、") }}'
+            '{{ ["b", "a"] | map("upper") | list | sort | first }}{{ range(3) | select("odd") | list }}')
     rendered, warnings = render_sections(app, [_source(text)], {})
-    assert rendered[0].text == "第0行、第1行、第2行a1<&>1、2、3abab5%x/ybc10243va+b"
+    assert rendered[0].text == "第0行、第1行、第2行a1<&>1、2、3abab5%x/ybc10243va+bX、YA1"
     assert warnings == []
 
 
