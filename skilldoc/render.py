@@ -252,25 +252,23 @@ def _limit(message: str, hint: str = _LIMIT_HINT) -> NoReturn:
 _CALL_STEPS = 10
 
 
-def _step(count: int = 1) -> None:
-    """Count work; stop at TEMPLATE_MAX_STEPS or the deadline."""
+def _step(count: int = 1, made: int = 0) -> None:
+    """Count work and what was made; stop at TEMPLATE_MAX_STEPS, TEMPLATE_MAX_MADE or the deadline."""
     state = _STATE.get()
     if state is None or state.template is None:
         return
     state.steps += count
+    state.made += made
     if state.steps > limits.TEMPLATE_MAX_STEPS:
         _limit(f"模板执行的步骤过多（循环、调用和运算超过 {limits.TEMPLATE_MAX_STEPS:,} 步），已停止")
+    if state.made > limits.TEMPLATE_MAX_MADE:
+        _limit(f"模板生成的文字和列表累计超过 {limits.TEMPLATE_MAX_MADE:,} 个字符（列表每项按 {_ITEM_WEIGHT} 个字符计），已停止")
     if state.deadline and time.monotonic() > state.deadline:
         _limit(f"模板运行超过 {limits.TEMPLATE_MAX_SECONDS:g} 秒，已停止")
 
 
 def _charge(size: int) -> None:
-    state = _STATE.get()
-    if state is None or state.template is None:
-        return
-    state.made += size
-    if state.made > limits.TEMPLATE_MAX_MADE:
-        _limit(f"模板生成的文字和列表累计超过 {limits.TEMPLATE_MAX_MADE:,} 个字符（列表每项按 {_ITEM_WEIGHT} 个字符计），已停止")
+    _step(0, size)
 
 
 def _too_long(size: int, what: str = "文字") -> NoReturn:
