@@ -61,6 +61,7 @@ TEMPLATE_MAX_MADE = 20_000_000  # characters and items made in total (bounds the
 TEMPLATE_MAX_STEPS = 1_000_000  # loop iterations, calls, operators and filters
 TEMPLATE_MAX_CALL_DEPTH = 40  # macros calling macros
 TEMPLATE_MAX_SECONDS = 10.0
+TEMPLATE_MAX_PROBLEMS = 100  # problems listed per section (a loop can repeat one mistake)
 
 # --- evidence PDFs (evidence/) -----------------------------------------------------
 

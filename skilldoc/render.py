@@ -202,6 +202,18 @@ class _RenderState:
         key = (code, line, message)
         if key in self.seen:
             return
+        if len(self.problems) >= limits.TEMPLATE_MAX_PROBLEMS:
+            # a loop can find the same mistake 100,000 times: list the first ones and say so,
+            # as an error when an error is among those left out
+            worst = Severity.ERROR if severity is Severity.ERROR or self.problems[-1].code == "render.too_many" \
+                and self.problems[-1].severity is Severity.ERROR else Severity.WARNING
+            summary = Problem(f"这一部分的问题过多，只列出前 {limits.TEMPLATE_MAX_PROBLEMS} 处",
+                              Location(file=self.display), "先改正上面列出的问题，再重新检查", worst, "render.too_many")
+            if self.problems[-1].code == "render.too_many":
+                self.problems[-1] = summary
+            else:
+                self.problems.append(summary)
+            return
         self.seen.add(key)
         self.problems.append(
             Problem(message, Location(file=self.display, line=line), hint, severity, code)
@@ -775,6 +787,7 @@ def _resolve(codes: tuple[object, ...], app: Application, page_map: PageMap, fun
     pages: list[str] = []
     ok = True
     for raw in codes:
+        _step()  # each unknown 编号 is compared with every known one
         if isinstance(raw, Undefined):
             str(raw)  # records the undefined name (e.g. 证明(E03) without quotes)
             ok = False

@@ -92,6 +92,19 @@ def test_hostile_template_stops_at_its_line(name: str) -> None:
     assert problem.code in ("render.limit", "render.security"), problem.code
 
 
+def test_a_mistake_repeated_in_a_loop_is_listed_a_bounded_number_of_times() -> None:
+    app = Application(Header({}), (), (), (), ())
+    text = '第一行\n{% for i in range(100000) %}{{ 证明("X" ~ i) }}{% endfor %}'
+    started = time.monotonic()
+    with pytest.raises(InputError) as info:
+        render_sections(app, [_source(text)], {})
+    assert time.monotonic() - started < 10
+    problems = info.value.problems
+    assert len(problems) == limits.TEMPLATE_MAX_PROBLEMS + 1
+    assert all(p.code == "render.evidence" and p.location.line == 2 for p in problems[:-1])
+    assert problems[-1].code == "render.too_many" and problems[-1].severity is Severity.ERROR
+
+
 def test_the_time_limit_stops_a_slow_template(monkeypatch: pytest.MonkeyPatch) -> None:
     # each step is slow (a membership test over a long list), so the step count stays low
     monkeypatch.setattr(limits, "TEMPLATE_MAX_SECONDS", 0.5)
