@@ -41,7 +41,7 @@ from jinja2.lexer import (
 )
 from jinja2.runtime import Context, LoopContext, Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from jinja2.utils import missing
+from jinja2.utils import Namespace, missing
 from jinja2.visitor import NodeTransformer
 
 from . import form, limits
@@ -179,6 +179,7 @@ class _RenderState:
     steps: int = 0  # loop iterations, calls, operators, filters so far
     made: int = 0  # characters and items made so far
     depth: int = 0  # macro calls in progress
+    nesting: dict[int, tuple[object, int]] = field(default_factory=dict)  # id → (container, its nesting depth)
 
     def line(self) -> int | None:
         """The line of the user's template being executed (from the call stack)."""
@@ -311,6 +312,10 @@ def _made(value: Any) -> Any:
     elif isinstance(value, list | tuple | dict | set | frozenset):
         _check_size(len(value), False)
         _charge(len(value) * _ITEM_WEIGHT)
+        state = _STATE.get()
+        if state is not None and state.template is not None:
+            # a list of two copies of itself, 60 times over, is tiny, but comparing or printing it never ends
+            _nesting(value, state, [limits.TEMPLATE_MAX_ITEMS * _ITEM_WEIGHT])
     elif isinstance(value, int) and value.bit_length() > limits.TEMPLATE_MAX_INT_BITS:
         _big_int()
     return value
@@ -348,6 +353,8 @@ def _text_size(value: object, cap: int = limits.TEMPLATE_MAX_CHARS, depth: int =
         items = value
     elif is_dataclass(value):
         items = (getattr(value, f.name) for f in fields(value))
+    elif isinstance(value, Namespace):
+        items = (x for kv in value._Namespace__attrs.items() for x in kv)  # type: ignore[attr-defined]
     else:
         return 100
     total = 2
@@ -459,6 +466,25 @@ def _guarded_loop(context: Context, iterable: Any, literal_size: int) -> Iterato
         yield item
 
 
+def _nesting(value: object, state: _RenderState, budget: list[int]) -> int:
+    """How deeply lists, tuples and dicts nest in ``value`` (remembered for the containers seen)."""
+    if not isinstance(value, list | tuple | dict):
+        return 0
+    known = state.nesting.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    budget[0] -= len(value)
+    if budget[0] < 0:
+        _limit("列表过大或嵌套过深，已停止")
+    children = value.values() if isinstance(value, dict) else value
+    depth = 1 + max((_nesting(v, state, budget) for v in children), default=0)
+    if depth > limits.TEMPLATE_MAX_NESTING:
+        _limit(f"列表或字典嵌套超过 {limits.TEMPLATE_MAX_NESTING} 层，已停止",
+               "正文模板不需要层层嵌套的列表；比较、排序这样的结构可能永远算不完")
+    state.nesting[id(value)] = (value, depth)  # holding it keeps its id from being reused
+    return depth
+
+
 def _guarded_concat(parts: tuple[object, ...]) -> str:
     """``a ~ b``: refused before joining when the result would be too long or holds a function."""
     _step()
@@ -514,6 +540,12 @@ def _check_filter(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
         width = kwargs.get("width", args[0] if args else 4)
         per_line = len(width) if isinstance(width, str) else (width if isinstance(width, int) else 0)
         _check_size(len(value) + (value.count("\n") + 1) * max(per_line, 0), True)
+    elif name == "wordwrap" and isinstance(value, str):
+        # textwrap is slow on long text (≈ 30 s for a million characters at width 1)
+        width = kwargs.get("width", args[0] if args else 79)
+        _check_size(len(value) * 10, True)
+        if isinstance(width, int):
+            _check_size(len(value) + (len(value) // max(width, 1) + 1) * len(str(kwargs.get("wrapstring") or "\n")), True)
     elif name == "format" and isinstance(value, str):
         _check_printf(value, (args, kwargs))
     elif name == "sum":
@@ -584,6 +616,18 @@ class _GuardTree(NodeTransformer):
         if isinstance(node.arg, nodes.Slice):  # compiled to a plain subscript, not through the sandbox
             return nodes.Filter(node, "skilldoc.made", [], [], None, None, lineno=node.lineno)
         return node
+
+    def _literal(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":
+            return node  # an assignment target: {% for a, b in … %}, {% set a, b = … %}
+        try:
+            node.as_const()
+            return node  # constant: bounded by the source
+        except nodes.Impossible:
+            return nodes.Filter(node, "skilldoc.literal", [], [], None, None, lineno=node.lineno)
+
+    visit_List = visit_Tuple = visit_Dict = _literal
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
@@ -1383,6 +1427,7 @@ def _environment(sources: Sequence[SectionSource]) -> _Environment:
     env.filters["skilldoc.loop"] = _guarded_loop
     env.filters["skilldoc.concat"] = _guarded_concat
     env.filters["skilldoc.made"] = _made
+    env.filters["skilldoc.literal"] = _made  # [a, b], (a, b), {k: v} with variables
     env.globals["range"] = _guarded_range
     env.globals.pop("lipsum", None)
     return env

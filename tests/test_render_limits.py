@@ -62,6 +62,16 @@ HOSTILE: dict[str, tuple[str, int, str]] = {
     "literal text in a macro loop": ("{% macro m() %}{% for i in range(100000) %}" + "y" * 100000
                                      + "{% endfor %}{% endmacro %}{{ m() }}", 1, "累计"),
     "output too long": ("开头\n{% for i in range(100) %}" + "字" * 20000 + "{% endfor %}", 2, "生成的文字超过"),
+    "self-similar lists compared": ("{% set ns = namespace(a=[1], b=[1]) %}{% for i in range(60) %}\n"
+                                    "{% set ns.a = [ns.a, ns.a] %}{% set ns.b = [ns.b, ns.b] %}{% endfor %}"
+                                    "{{ ns.a == ns.b }}", 2, "嵌套超过"),
+    "self-similar dicts compared": ("{% set ns = namespace(a={}, b={}) %}{% for i in range(60) %}\n"
+                                    "{% set ns.a = dict(x=ns.a, y=ns.a) %}{% set ns.b = dict(x=ns.b, y=ns.b) %}"
+                                    "{% endfor %}{{ ns.a == ns.b }}", 2, "嵌套超过"),
+    "self-similar namespaces printed": ("{% set ns = namespace(a=1) %}{% for i in range(60) %}"
+                                        "{% set ns.a = namespace(x=ns.a, y=ns.a) %}{% endfor %}\n{{ 'a' ~ ns.a }}", 2,
+                                        "个字符"),
+    "wordwrap of long text": (BIG + '\n{{ s | wordwrap(1) }}', 2, "个字符"),
     "str.format width": ('{{ "{:>999999999}".format(1) }}', 1, "format"),
 }
 
@@ -148,9 +158,10 @@ def test_ordinary_loops_macros_and_text_are_untouched() -> None:
             '{% endif %}{% endfor %}{{ "a" ~ 1 ~ "<&>" }}{{ [1, 2] + [3] }}{{ "ab" * 2 }}{{ "%s%%" % 5 }}'
             '{{ "x,y".split(",") | join("/") }}{{ "abc"[1:] }}{{ 2 ** 10 }}{{ range(3) | list | length }}'
             '{{ {"k": "v"}.k }}{{ "a-b".replace("-", "+") }}{{ ["x", "y"] | map("upper") | join("、") }}'
-            '{{ ["b", "a"] | map("upper") | list | sort | first }}{{ range(3) | select("odd") | list }}')
+            '{{ ["b", "a"] | map("upper") | list | sort | first }}{{ range(3) | select("odd") | list }}'
+            '{% for a, b in [(1, "x"), (2, "y")] %}{{ a }}{{ b }}{% endfor %}{% set c, d = 5, [6] %}{{ c }}{{ d }}')
     rendered, warnings = render_sections(app, [_source(text)], {})
-    assert rendered[0].text == "第0行、第1行、第2行a1<&>1、2、3abab5%x/ybc10243va+bX、YA1"
+    assert rendered[0].text == "第0行、第1行、第2行a1<&>1、2、3abab5%x/ybc10243va+bX、YA11x2y56"
     assert warnings == []
 
 
