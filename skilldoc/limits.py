@@ -53,6 +53,10 @@ COUNT_MAX_BYTES = 16 * MiB
 TEMPLATE_MAX_NESTING = 12  # nested {% if %}/{% for %}/{% macro %}… blocks
 TEMPLATE_MAX_BRACKETS = 20  # nested ( [ { in one {{ }} or {% %}
 TEMPLATE_MAX_OPERATORS = 100  # operators (| . + ~ and …) in one {{ }} or {% %}
+# Compiling costs about 0.2 ms and 10 KB per tag and more for long expressions (a 1 MB file of
+# tags took 16–126 s and 0.8–1.6 GB); the sample's sections have at most 44 tags and 300 tokens.
+TEMPLATE_MAX_TAGS = 2_000  # {{ }} and {% %} in one section file
+TEMPLATE_MAX_TOKENS = 20_000  # names, operators, literals… inside them, in one section file
 # Work while rendering one section.
 TEMPLATE_MAX_CHARS = 1_000_000  # its rendered text, and any one string a template makes
 TEMPLATE_MAX_ITEMS = 100_000  # any one list or range a template makes

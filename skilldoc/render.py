@@ -35,6 +35,7 @@ from jinja2.filters import FILTERS as _JINJA_FILTERS
 from jinja2.lexer import (
     TOKEN_BLOCK_BEGIN,
     TOKEN_BLOCK_END,
+    TOKEN_DATA,
     TOKEN_NAME,
     TOKEN_VARIABLE_BEGIN,
     TOKEN_VARIABLE_END,
@@ -649,6 +650,7 @@ _BRACKETS = {"lparen": 1, "lbracket": 1, "lbrace": 1, "rparen": -1, "rbracket": 
 _OPERATOR_TOKENS = frozenset({"dot", "pipe", "add", "sub", "mul", "div", "floordiv", "mod", "pow", "tilde",
                               "eq", "ne", "lt", "lteq", "gt", "gteq"})
 _OPERATOR_NAMES = frozenset({"not", "and", "or", "is", "in", "if", "else"})
+_TOO_MANY_HINT = "一部分正文通常只有几十处 {{ }}；请确认这是正确的文件，或用 {% for %} 代替重复的写法"
 _NESTING_HINT = "把这一段拆成几段平铺的写法；正文模板通常只需要两三层 {% if %}/{% for %}"
 
 
@@ -657,11 +659,21 @@ def _check_structure(env: ImmutableSandboxedEnvironment, source: str, name: str 
     """Refuse structures too deep to parse or compile, at their line, by scanning the tokens."""
     depth = 0
     tag: list[tuple[str, str]] = []  # (type, value) of the tokens of the current {% %} / {{ }}
-    brackets = operators = 0
+    brackets = operators = tags = tokens = 0
     for token in env._tokenize(source, name, filename):
         kind = token.type
+        if kind == TOKEN_DATA:
+            continue
+        tokens += 1
+        if tokens > limits.TEMPLATE_MAX_TOKENS:
+            raise _Refused(f"模板中的表达式过多（{{{{ }}}} 和 {{% %}} 里的内容超过 {limits.TEMPLATE_MAX_TOKENS:,} 个记号）",
+                           token.lineno, _TOO_MANY_HINT, "render.limit")
         if kind in (TOKEN_BLOCK_BEGIN, TOKEN_VARIABLE_BEGIN):
             tag, brackets, operators = [], 0, 0
+            tags += 1
+            if tags > limits.TEMPLATE_MAX_TAGS:
+                raise _Refused(f"模板中的 {{{{ }}}} 和 {{% %}} 超过 {limits.TEMPLATE_MAX_TAGS:,} 个", token.lineno,
+                               _TOO_MANY_HINT, "render.limit")
             continue
         if kind in (TOKEN_BLOCK_END, TOKEN_VARIABLE_END):
             if tag and tag[0][0] == TOKEN_NAME:

@@ -134,6 +134,8 @@ def test_the_time_limit_stops_a_slow_template(monkeypatch: pytest.MonkeyPatch) -
     ("{{ x" + ".a" * 1000 + " }}", 1, "运算超过"),
     ("{{ " + "not " * 1000 + "1 }}", 1, "运算超过"),
     ("{{ 1" + "|abs" * 1000 + " }}", 1, "运算超过"),
+    ("第一行\n" + "{{ 1 }}\n" * 100_000, 2_002, "超过 2,000 个"),  # compiling 100,000 tags: minutes, gigabytes
+    ("第一行\n" + "{{ 1+1+1+1+1+1+1+1+1 }}" * 10_000, 2, "记号"),
 ])
 def test_deep_nesting_is_a_template_error_at_its_line(text: str, line: int, words: str) -> None:
     (problem,) = _problems(text)
