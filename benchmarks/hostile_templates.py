@@ -85,6 +85,7 @@ CASES: list[Case] = [
         '{% set ns = namespace(l=[]) %}{% set s = "x" * 1000000 %}'
         "{% for i in range(5000) %}{% set ns.l = ns.l + [s[i:]] %}{% endfor %}{{ ns.l | length }}\n")),
     Case("printing [s] * 10**5", section('{% set s = "x" * 100000 %}{{ [s] * 100000 }}\n')),
+    Case("1 MB of {{ 1+1+…+1 }} tags", section("{{ 1+1+1+1+1+1+1+1+1+1+1+1+1 }}\n" * 30000)),
     Case("section file 200 MB", section(b"x" * (200 * 1024 * 1024))),
 ]
 
