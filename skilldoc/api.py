@@ -160,7 +160,7 @@ def _read_text(source: str | Path) -> str:
     if str(source) == "-":
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:  # a text-only stdin (some embedding programs)
-            return sys.stdin.read()
+            return sys.stdin.read(limits.COUNT_MAX_BYTES)
         return _decode(_read_capped(stream, "标准输入"), "标准输入",
                        "把文字保存为 UTF-8 或 GBK 编码的文本文件后再统计")
     path = Path(source)

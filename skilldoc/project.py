@@ -213,9 +213,12 @@ def _damaged_utf8(data: bytes, rel: str) -> Problem | None:
                    code="section.encoding")
 
 
-def _read_section(path: Path, rel: str) -> tuple[bytes | None, Problem | None]:
-    """The bytes of a section file, or the problem: not a regular file, too large, unreadable."""
+def _read_section(path: Path, rel: str, root: Path) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a section file, or the problem: outside the folder, not a regular file, too large, unreadable."""
     try:
+        if not path.resolve().is_relative_to(root.resolve()):
+            return None, Problem("这是指向申报文件夹之外的链接（快捷方式），不会读取", Location(rel),
+                                 "请把正文文件本身复制到申报文件夹的 sections/ 中。", code="section.outside")
         kind = limits.file_kind(path)
         if kind is not None:
             return None, Problem(f"这是一个{kind}，不是文本文件", Location(rel),
@@ -276,7 +279,7 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
                 f"正文文件名应为 {section.filename}，已按 {path.name} 读取", Location(rel(path)),
                 f"建议改名为 {section.filename}。", Severity.WARNING, "section.filename"))
         used.add(path)
-        data, problem = _read_section(path, rel(path))
+        data, problem = _read_section(path, rel(path), root)
         if data is None:
             if problem:
                 problems.append(problem)

@@ -169,6 +169,17 @@ def test_a_fifo_or_huge_section_file_gets_its_own_message(sample_dir: Path) -> N
     assert "文件过大" in by_file["sections/2-工作基础.md"].message
 
 
+def test_a_section_linked_from_outside_the_folder_is_not_read(sample_dir: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密", encoding="utf-8")
+    (sample_dir / FILE).unlink()
+    (sample_dir / FILE).symlink_to(secret)
+    with pytest.raises(InputError) as info:
+        load_sections(locate(sample_dir))
+    (problem,) = [p for p in info.value.problems if p.severity is Severity.ERROR]
+    assert problem.code == "section.outside" and problem.location is not None and problem.location.file == FILE
+
+
 # --- check reports what build would --------------------------------------------------------
 
 
