@@ -408,7 +408,9 @@ def count(source: str, fmt: str) -> None:
 
     if source == "-" and sys.stdin.isatty():
         click.echo("请输入或粘贴文字，结束时按 Ctrl+D（Windows：Ctrl+Z 后回车）：", err=True)
-    counts = api.count(source)
+    warnings: list[Problem] = []
+    counts = api.count(source, warnings)
+    echo_problems(warnings)
     if fmt == "json":
         click.echo(json.dumps(counts.as_dict(), ensure_ascii=False))
     else:
