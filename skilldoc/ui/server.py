@@ -87,3 +87,12 @@ class BackgroundServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+def main() -> None:
+    """``skilldoc-ui [文件夹]``: the workbench for a double-click (a console window shows the address)."""
+    import sys
+
+    from ..cli import cli
+
+    cli(["ui", *sys.argv[1:]], prog_name="skilldoc")
