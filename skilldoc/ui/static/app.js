@@ -32,6 +32,8 @@ function startLive() {
       const res = await fetch("/api/version", {credentials: "same-origin", cache: "no-store"});
       const v = await res.json();
       if (v.version && v.version !== live.dataset.version) {
+        const note = live.querySelector(".refreshing");
+        if (note) note.hidden = false;
         const page = await fetch(live.dataset.url, {credentials: "same-origin", cache: "no-store"});
         if (page.ok) {
           const html = await page.text();
