@@ -355,11 +355,17 @@ def ui(directory: Path | None, port: int | None, host: str, no_browser: bool) ->
         project.locate(directory)  # a clear message now rather than in the browser
     try:
         serve(directory, host=host, port=port, open_browser=not no_browser, say=click.echo)
+    except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl+C, then passes the signal on
+        pass
     except OSError as exc:
+        import errno
+
         from .pipeline import os_reason
 
-        raise click.ClickException(f"无法在 {host}:{port or '自动端口'} 启动：{os_reason(exc)}"
-                                   "（端口可能已被占用，换一个 --port 或不指定）") from None
+        taken = exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048
+        reason = "端口已被其他程序占用" if taken else os_reason(exc)
+        raise click.ClickException(f"无法在 {host}:{port or '自动端口'} 启动：{reason}"
+                                   "（换一个 --port，或不指定让程序自动选择）") from None
     click.echo("工作台已停止。")
 
 

@@ -362,3 +362,35 @@ def test_second_build_is_refused_and_failed_build_keeps_outputs(client: TestClie
     assert not status["job"]["ok"] and "E06" in status["html"]
     assert "原有的生成结果没有改动" in status["html"]
     assert docx.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_ui_command_prints_a_tokened_local_url_and_stops_on_ctrl_c(sample_dir: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    env = {**os.environ, "SKILLDOC_CONFIG_DIR": str(tmp_path / "config"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "skilldoc", "ui", str(sample_dir), "--no-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=([\w-]+)", line)
+        assert m, line
+        port, token = m.groups()
+        assert len(token) >= 24
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/start", timeout=30)
+        assert refused.value.code == 403
+        import http.cookiejar
+
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with browser.open(f"http://127.0.0.1:{port}/start?token={token}", timeout=30) as res:
+            assert res.status == 200 and "打开申报文件夹" in res.read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "工作台已停止" in out

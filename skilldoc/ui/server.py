@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -36,11 +37,28 @@ def serve(folder: Path | None, *, host: str = "127.0.0.1", port: int | None = No
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
-    say(f"申报工作台已启动：{url}")
-    say("请用浏览器打开上面的地址（含 token）；按 Ctrl+C 停止。")
-    if open_browser:
-        threading.Timer(0.8, lambda: webbrowser.open(url)).start()
+    _check_port(host, port)  # a Chinese message now rather than uvicorn's English log line
+
+    def announce() -> None:  # once the server is listening, so the browser never finds it closed
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            say(f"申报工作台已启动：{url}")
+            say("请用浏览器打开上面的地址（含 token）；按 Ctrl+C 停止。")
+            if open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, name="skilldoc-announce", daemon=True).start()
     server.run()
+
+
+def _check_port(host: str, port: int) -> None:
+    """OSError when ``host:port`` cannot be listened on (taken, not an address of this computer)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        if hasattr(socket, "SO_REUSEADDR") and not hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does (not on Windows)
+        s.bind((host, port))
 
 
 def _own_addresses() -> set[str]:
