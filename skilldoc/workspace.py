@@ -480,14 +480,17 @@ def _inside_or_refuse(root: Path, path: Path) -> None:
 @dataclass(frozen=True)
 class ContextValue:
     name: str  # as written in a template: 单位名称, 最近年度.培训数量
-    kind: str  # 变量 / 函数 / 过滤器
+    kind: str  # 变量 / 列表 / 过滤器
     description: str
     value: str  # what it prints now ("" when not filled or not a text)
     insert: str  # the expression to insert, e.g. {{ 单位名称 }}
 
 
 def context_values(basis: Overview) -> list[ContextValue]:
-    """Every name ``skilldoc vars`` lists with its current value; objects expanded one level."""
+    """The variables and filters ``skilldoc vars`` lists, with current values; objects expanded one level.
+
+    (The functions 证明/页码 are offered per evidence item by the caller.)
+    """
     from .render import _attributes, _finalize, build_context, describe_context
 
     app = basis.app or Application(Header({}), (), (), (), ())
@@ -504,6 +507,10 @@ def context_values(basis: Overview) -> list[ContextValue]:
 
     result = []
     for entry in describe_context():
+        if entry.kind == "过滤器":  # inserted after a value inside {{ }}: {{ 场所面积 | 千分位 }}
+            result.append(ContextValue(entry.name, entry.kind, entry.description,
+                                       entry.example.replace("`", ""), f" | {entry.name}"))
+            continue
         if entry.kind != "变量":
             continue
         value = context.get(entry.name)

@@ -394,3 +394,21 @@ def test_ui_command_prints_a_tokened_local_url_and_stops_on_ctrl_c(sample_dir: P
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "工作台已停止" in out
+
+
+def test_insert_panel_lists_every_vars_name_with_values_and_evidence(client: TestClient) -> None:
+    from html import unescape
+
+    from skilldoc.render import describe_context
+
+    page = unescape(client.get("/section/1").text)
+    inserts = re.findall(r'data-insert="([^"]*)"', client.get("/section/1").text)
+    inserts = [unescape(i) for i in inserts]
+    for entry in describe_context():
+        if entry.kind == "变量":
+            assert any(re.search(rf"(\{{\{{ |in ){re.escape(entry.name)}\b", i) for i in inserts), entry.name
+        elif entry.kind == "过滤器":
+            assert f" | {entry.name}" in inserts
+    assert "{{ 单位名称 }}" in inserts and "浙江省示范市高级技工学校（虚构）" in page
+    assert '{{ 证明("E06") }}' in inserts and "第9页" in page
+
