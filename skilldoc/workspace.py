@@ -457,12 +457,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # gone already when it was moved into place
 
 
 def _inside_or_refuse(root: Path, path: Path) -> None:

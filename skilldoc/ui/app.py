@@ -236,14 +236,9 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
             target = free_name(target_dir, name)
             os.replace(tmp, target)
         except _TooBig:
-            os.unlink(tmp)
             return JSONResponse({"ok": False, "error": too_big, "name": raw_name}, 413)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        finally:
+            Path(tmp).unlink(missing_ok=True)  # gone already when it was moved into place
         return JSONResponse({"ok": True, "name": raw_name, "saved_as": _relative(root, target), "size": size})
 
     # --- 生成 ---------------------------------------------------------------------
