@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sys
 import tempfile
 import threading
@@ -187,22 +188,43 @@ class Workbench:
         return job
 
     def _run_build(self, job: BuildJob, folder: Path) -> None:
+        """Run the build in a child process (pages stay responsive) and follow its messages."""
+        import multiprocessing
+
         started = time.perf_counter()
+        ctx = multiprocessing.get_context("spawn")  # the same on Windows, macOS and Linux
+        messages = ctx.Queue()
+        child = ctx.Process(target=build_in_child, args=(str(folder), job.options, messages),
+                            name="skilldoc-build", daemon=True)
+        progress = _StepProgress(job)
+        current: _StepProgress._Ctx | None = None
         try:
-            result = api.build(folder, pdf=job.options.get("pdf", False), duplex=job.options.get("duplex", False),
-                               odd_items=job.options.get("duplex", False) and job.options.get("odd_items", False),
-                               force=job.options.get("force", False), progress=_StepProgress(job))
-            job.outputs = dict(result.outputs)
-            job.details = dict(result.details)
-            job.problems = list(result.warnings)
-            job.summary = "生成完成"
-            job.ok = True
-        except SkilldocError as exc:
-            job.summary = exc.summary
-            job.problems = list(exc.problems)
+            child.start()
+            while True:
+                try:
+                    kind, *payload = messages.get(timeout=0.5)
+                except queue.Empty:
+                    if not child.is_alive():
+                        job.summary = "生成进程意外退出（可能内存不足或被系统结束），原有的生成结果没有改动"
+                        break
+                    continue
+                if kind == "step":
+                    current = progress(payload[0], payload[1])
+                elif kind == "update" and current is not None:
+                    current.update(payload[0])
+                elif kind == "done":
+                    outputs, details, warnings = payload
+                    job.outputs = {label: Path(p) for label, p in outputs.items()}
+                    job.details, job.problems = details, warnings
+                    job.summary, job.ok = "生成完成", True
+                    break
+                elif kind == "failed":
+                    job.summary, job.problems = payload
+                    break
         except Exception as exc:  # a bug: show it instead of hanging the page
             job.summary = f"内部错误：{type(exc).__name__}: {exc}"
         finally:
+            child.join(timeout=30)
             for step in job.steps:
                 step.finished = True
             job.seconds = time.perf_counter() - started
@@ -212,3 +234,32 @@ class Workbench:
     @property
     def building(self) -> bool:
         return self._build_lock.locked()
+
+
+def build_in_child(folder: str, options: dict[str, bool], messages: Any) -> None:
+    """The build, in its own process: progress and the result go back through ``messages``."""
+
+    class Progress:
+        def __call__(self, total: int, label: str) -> Progress:
+            messages.put(("step", total, label))
+            return self
+
+        def __enter__(self) -> Progress:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def update(self, n: int) -> None:
+            messages.put(("update", n))
+
+    try:
+        result = api.build(Path(folder), pdf=options.get("pdf", False), duplex=options.get("duplex", False),
+                           odd_items=options.get("duplex", False) and options.get("odd_items", False),
+                           force=options.get("force", False), progress=Progress())
+        messages.put(("done", {label: str(p) for label, p in result.outputs.items()},
+                      {k: str(v) for k, v in result.details.items()}, list(result.warnings)))
+    except SkilldocError as exc:
+        messages.put(("failed", exc.summary, list(exc.problems)))
+    except Exception as exc:  # a bug: report it rather than die silently
+        messages.put(("failed", f"内部错误：{type(exc).__name__}: {exc}", []))
