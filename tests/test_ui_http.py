@@ -384,6 +384,7 @@ def test_ui_command_prints_a_tokened_local_url_and_stops_on_ctrl_c(sample_dir: P
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/start", timeout=30)
         assert refused.value.code == 403
+        refused.value.close()
         import http.cookiejar
 
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
