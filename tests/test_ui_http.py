@@ -413,3 +413,15 @@ def test_insert_panel_lists_every_vars_name_with_values_and_evidence(client: Tes
     assert "{{ 单位名称 }}" in inserts and "浙江省示范市高级技工学校（虚构）" in page
     assert '{{ 证明("E06") }}' in inserts and "第9页" in page
 
+
+
+def test_section_written_in_word_is_read_only(client: TestClient, sample_dir: Path) -> None:
+    (sample_dir / "sections" / "3-师资队伍.docx").write_bytes(b"PK\x03\x04")  # only its presence matters here
+    page = client.get("/section/3").text
+    assert "在 Word 中编辑" in page and "3-师资队伍.docx" in page
+    assert re.search(r'<textarea id="text"[^>]*readonly', page)
+    assert re.search(r'<button id="save"[^>]*disabled', page)
+    (sample_dir / "sections" / "3-师资队伍.md").unlink()
+    r = client.post("/api/save", json={"number": 3, "text": "x", "base_version": None}, headers=ORIGIN)
+    assert r.status_code == 409 and "Word" in r.json()["error"]
+    assert not (sample_dir / "sections" / "3-师资队伍.md").exists()
