@@ -31,9 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .project import InitResult
     from .review.rubric import RubricOutlook
     from .review.run import ReviewResult
+    from .workspace import ContextValue, Overview, SaveResult, SectionPreview, SectionText
 
-__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "check_docx", "count", "import_docx",
-           "init", "review", "rubric_outlook"]
+__all__ = ["BuildResult", "ChecksFailed", "build", "bundle_files", "check", "check_docx", "context_values", "count",
+           "folder_version", "import_docx", "init", "overview", "preview_section", "read_section", "review",
+           "rubric_outlook", "save_section"]
 
 
 def __getattr__(name: str) -> Any:
@@ -159,6 +161,56 @@ def review(inputs: Sequence[str | Path], out_dir: str | Path, *,
                             score_sheets=score_sheets, scores=[Path(p) for p in scores], quota=quota,
                             report_template=Path(report_template) if report_template else None)
     return _review([Path(p) for p in inputs], Path(out_dir), options)
+
+
+def overview(directory: str | Path, *, limit: int | None = None,
+             standards: Sequence[str | Path] = ("national",)) -> Overview:
+    """The check report plus the evidence table, page map and 未登记 files (the workbench's 总览).
+
+    Input errors do not raise: they are in ``Overview.problems`` (``report`` is None then).
+    """
+    from .workspace import overview as _overview
+
+    return _overview(directory, limit=limit, standards=standards)
+
+
+def folder_version(directory: str | Path) -> str:
+    """A cheap fingerprint of the folder's inputs (stat only): poll it to notice saved changes."""
+    from .workspace import folder_version as _version
+
+    return _version(directory)
+
+
+def preview_section(directory: str | Path, number: int, text: str, *, basis: Overview | None = None,
+                    limit: int | None = None) -> SectionPreview:
+    """Section ``number`` rendered from unsaved ``text``: blocks, 字数 by the rule of ``check``, problems.
+
+    ``basis``: a previous :func:`overview` of the folder (its workbook values and page map are used).
+    """
+    from .workspace import preview_section as _preview
+
+    return _preview(directory, number, text, basis=basis, limit=limit)
+
+
+def read_section(directory: str | Path, number: int) -> SectionText:
+    """The saved text of section ``number`` with a version for :func:`save_section`."""
+    from .workspace import read_section as _read
+
+    return _read(directory, number)
+
+
+def save_section(directory: str | Path, number: int, text: str, *, base_version: str | None) -> SaveResult:
+    """Save section ``number`` atomically, keeping the previous version; refuses when changed on disk."""
+    from .workspace import save_section as _save
+
+    return _save(directory, number, text, base_version=base_version)
+
+
+def context_values(basis: Overview) -> list[ContextValue]:
+    """The names ``skilldoc vars`` lists, with their current values and the expression to insert."""
+    from .workspace import context_values as _values
+
+    return _values(basis)
 
 
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,

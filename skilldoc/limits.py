@@ -130,3 +130,9 @@ SCORE_SHEET_MAX_ROWS = 5_000  # application rows read from one score sheet
 SCORE_SHEETS_MAX = 99  # score sheets handed out in one run (--score-sheets)
 
 # --- the web workbench (skilldoc/ui) -----------------------------------------------
+WORKBENCH_UPLOAD_BYTES = 200 * MiB  # one file dropped onto the 证明材料 page
+WORKBENCH_SECTION_BYTES = 1 * MiB  # a section text read or saved by the editor (3000 字 ≈ 9 KB)
+WORKBENCH_SECTION_HISTORY = 20  # earlier versions kept per section in sections/历史版本/
+WORKBENCH_SCAN_FILES = 5000  # files looked at when fingerprinting a folder for changes
+WORKBENCH_JSON_BYTES = 2 * MiB  # the body of an editor request (section text plus a little)
+WORKBENCH_RECENT = 10  # recently opened folders remembered on the start page
