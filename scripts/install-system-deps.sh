@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages skilldoc uses, only those that are missing:
 #   LibreOffice (DOCX → PDF, office evidence files), CJK fonts (Noto CJK: stand-ins for 仿宋/宋体/黑体/楷体
-#   in 申报书.pdf; WenQuanYi Zen Hei: evidence page stamps; DejaVu: ☑/☐), poppler (tests), qpdf (benchmark).
+#   in 申报书.pdf; WenQuanYi Zen Hei: evidence page stamps; DejaVu: ☑/☐), poppler (tests), qpdf (benchmark),
+#   chromium (browser tests of skilldoc ui).
 set -euo pipefail
 need=()
 # dpkg -s also succeeds for a removed package whose configuration files remain: ask for the state.
@@ -14,6 +15,8 @@ installed fonts-dejavu-core || need+=(fonts-dejavu-core)  # ☑/☐ in 申报书
 installed fonts-droid-fallback || need+=(fonts-droid-fallback)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+# the workbench's browser tests and scripts/screenshots.py drive Debian's Chromium through Playwright
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   echo "系统依赖已齐全。"
   exit 0

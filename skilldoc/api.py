@@ -11,13 +11,15 @@ Each function takes paths and options, returns a result object or raises a
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ChecksFailed, EvidenceError, InputError, Location, OutputError, Problem
+from . import limits
+from .errors import ChecksFailed, EvidenceError, InputError, Location, OutputError, Problem, Severity
 from .form import SECTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,9 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .project import InitResult
     from .review.rubric import RubricOutlook
     from .review.run import ReviewResult
+    from .workspace import ContextValue, Overview, SaveResult, SectionPreview, SectionText
 
-__all__ = ["BuildResult", "ChecksFailed", "EvidenceError", "build", "bundle_files", "check", "check_docx", "count", "import_docx",
-           "init", "review", "rubric_outlook"]
+__all__ = ["BuildResult", "ChecksFailed", "EvidenceError", "build", "bundle_files", "check", "check_docx", "context_values", "count",
+           "folder_version", "import_docx", "init", "overview", "preview_section", "read_section", "review",
+           "rubric_outlook", "save_section"]
 
 
 def __getattr__(name: str) -> Any:
@@ -159,6 +163,56 @@ def review(inputs: Sequence[str | Path], out_dir: str | Path, *,
     return _review([Path(p) for p in inputs], Path(out_dir), options)
 
 
+def overview(directory: str | Path, *, limit: int | None = None,
+             standards: Sequence[str | Path] = ("national",)) -> Overview:
+    """The check report plus the evidence table, page map and 未登记 files (the workbench's 总览).
+
+    Input errors do not raise: they are in ``Overview.problems`` (``report`` is None then).
+    """
+    from .workspace import overview as _overview
+
+    return _overview(directory, limit=limit, standards=standards)
+
+
+def folder_version(directory: str | Path) -> str:
+    """A cheap fingerprint of the folder's inputs (stat only): poll it to notice saved changes."""
+    from .workspace import folder_version as _version
+
+    return _version(directory)
+
+
+def preview_section(directory: str | Path, number: int, text: str, *, basis: Overview | None = None,
+                    limit: int | None = None) -> SectionPreview:
+    """Section ``number`` rendered from unsaved ``text``: blocks, 字数 by the rule of ``check``, problems.
+
+    ``basis``: a previous :func:`overview` of the folder (its workbook values and page map are used).
+    """
+    from .workspace import preview_section as _preview
+
+    return _preview(directory, number, text, basis=basis, limit=limit)
+
+
+def read_section(directory: str | Path, number: int) -> SectionText:
+    """The saved text of section ``number`` with a version for :func:`save_section`."""
+    from .workspace import read_section as _read
+
+    return _read(directory, number)
+
+
+def save_section(directory: str | Path, number: int, text: str, *, base_version: str | None) -> SaveResult:
+    """Save section ``number`` atomically, keeping the previous version; refuses when changed on disk."""
+    from .workspace import save_section as _save
+
+    return _save(directory, number, text, base_version=base_version)
+
+
+def context_values(basis: Overview) -> list[ContextValue]:
+    """The names ``skilldoc vars`` lists, with their current values and the expression to insert."""
+    from .workspace import context_values as _values
+
+    return _values(basis)
+
+
 def build(directory: str | Path, *, out_dir: str | Path | None = None, force: bool = False,
           pdf: bool = False, duplex: bool = False, odd_items: bool = False, stamp: str | None = None,
           start: int = 1, progress: Progress = None) -> BuildResult:
@@ -222,11 +276,28 @@ def _umask() -> int:
     return current
 
 
-def count(source: str | Path) -> Counts:
-    """Word-style counts (字数, 字符数（不计空格）, 汉字) of a text file, a .docx, or ``-`` (stdin)."""
+def count(source: str | Path, warnings: list[Problem] | None = None) -> Counts:
+    """Word-style counts (字数, 字符数（不计空格）, 汉字) of a text file, a .docx, or ``-`` (stdin).
+
+    Control characters are removed before counting, as ``build`` removes them from the
+    sections; ``warnings`` (when given) receives a warning saying so.
+    """
     from .checks.wordcount import count_text
 
-    return count_text(_read_text(source))
+    text = _read_text(source)
+    found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(text)})
+    if found:
+        text = _CONTROL.sub("", text)
+        if warnings is not None:
+            where = "标准输入" if str(source) == "-" else str(source)
+            warnings.append(Problem(f"含有控制字符 {'、'.join(found)}，已删除后统计（生成申报书时同样会删除）",
+                                    Location(where), "多来自从其他软件复制的文字", Severity.WARNING,
+                                    "count.control_char"))
+    return count_text(text)
+
+
+# The characters a DOCX cannot hold, which build removes from the sections (render.py).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 # Files ``count`` cannot read as text, and what to do instead.
@@ -245,16 +316,22 @@ def _read_text(source: str | Path) -> str:
     if str(source) == "-":
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:  # a text-only stdin (some embedding programs)
-            return sys.stdin.read()
-        return _decode(stream.read(), "标准输入",
+            return sys.stdin.read(limits.COUNT_MAX_BYTES)
+        return _decode(_read_capped(stream, "标准输入"), "标准输入",
                        "把文字保存为 UTF-8 或 GBK 编码的文本文件后再统计")
     path = Path(source)
-    if path.is_dir():
+    try:
+        kind = limits.file_kind(path)
+    except OSError:
+        raise InputError(problems=[Problem("文件不存在", Location(str(path)),
+                                           hint="检查文件路径；读取标准输入请用 -")]) from None
+    if kind == "文件夹":
         raise InputError(problems=[Problem("这是一个文件夹，不是文件", Location(str(path)),
                                            hint="请给出一个文本文件（.txt、.md）或 Word 文档（.docx）")])
-    if not path.is_file():
-        raise InputError(problems=[Problem("文件不存在", Location(str(path)),
-                                           hint="检查文件路径；读取标准输入请用 -")])
+    if kind is not None:
+        raise InputError(problems=[Problem(f"这是一个{kind}，不是普通文件，不能统计字数", Location(str(path)),
+                                           hint="请给出一个文本文件（.txt、.md）或 Word 文档（.docx）；"
+                                                "要统计其他程序输出的文字，请用管道送到标准输入：… | skilldoc count -")])
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from .word import extract_text
@@ -265,7 +342,23 @@ def _read_text(source: str | Path) -> str:
             f"不能统计{_NOT_TEXT[suffix]}的字数", Location(str(path)),
             hint="只支持文本文件（.txt、.md 等，UTF-8 或 GBK 编码）和 Word 文档（.docx）；"
                  "请用 Word/WPS 把它另存为 .docx，或把文字复制到文本文件中")])
-    return _decode(path.read_bytes(), str(path), "请用记事本或 WPS 另存为 UTF-8 编码的文本文件")
+    try:
+        with path.open("rb") as fh:
+            data = _read_capped(fh, str(path))
+    except OSError as exc:
+        raise InputError(problems=[Problem(f"无法读取：{exc.strerror or exc}", Location(str(path)),
+                                           hint="检查文件的读取权限")]) from None
+    return _decode(data, str(path), "请用记事本或 WPS 另存为 UTF-8 编码的文本文件")
+
+
+def _read_capped(stream: Any, where: str) -> bytes:
+    """At most COUNT_MAX_BYTES; InputError beyond (never the whole of an endless input)."""
+    data: bytes = stream.read(limits.COUNT_MAX_BYTES + 1)
+    if len(data) > limits.COUNT_MAX_BYTES:
+        raise InputError(problems=[Problem(
+            f"内容超过 {limits.COUNT_MAX_BYTES // limits.MiB} MB，不像是一份申报书的正文，未统计", Location(where),
+            hint="请只给出要统计的那部分文字")])
+    return data
 
 
 def _decode(data: bytes, where: str, hint: str) -> str:
@@ -275,7 +368,7 @@ def _decode(data: bytes, where: str, hint: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    elif b"\0" not in data:  # NUL bytes: UTF-16 or a binary file, neither is text we read
+    elif data.count(b"\0") <= max(8, len(data) // 10):  # many NULs: UTF-16 or binary, not text we read
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 return data.decode(encoding)

@@ -46,10 +46,10 @@ CLICK_MESSAGES = {
     "Missing option": "缺少选项",
     "Missing parameter": "缺少参数",
     "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "Missing command.": "缺少命令（init、import、check、build、bundle、count、review 之一）。",
+    "Missing command.": "缺少命令（ui、init、import、check、build、bundle、count、review 之一）。",
     "No such option {name!r}.": "没有选项 {name}。",
     "No such option: {name}": "没有选项 {name}。",
-    "No such command {name!r}.": "没有命令“{name}”（可用：init、import、check、build、bundle、count、review）。",
+    "No such command {name!r}.": "没有命令“{name}”（可用：ui、init、import、check、build、bundle、count、vars、review）。",
     "Did you mean {possibility}?": "是否想写 {possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是否想写其中之一：{possibilities}？）",
     "Got unexpected extra argument ({args})": "多余的参数（{args}）",
@@ -409,7 +409,9 @@ def count(source: str, fmt: str) -> None:
 
     if source == "-" and sys.stdin.isatty():
         click.echo("请输入或粘贴文字，结束时按 Ctrl+D（Windows：Ctrl+Z 后回车）：", err=True)
-    counts = api.count(source)
+    warnings: list[Problem] = []
+    counts = api.count(source, warnings)
+    echo_problems(warnings)
     if fmt == "json":
         click.echo(json.dumps(counts.as_dict(), ensure_ascii=False))
     else:
@@ -436,6 +438,48 @@ def vars_(kind: str | None) -> None:
             continue
         example = f"  → {entry.example}" if entry.example else ""
         click.echo(f"[{entry.kind}] {entry.name}：{entry.description}{example}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")
+@click.argument("directory", metavar="[申报文件夹]", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", type=click.IntRange(1, 65535), default=None, metavar="端口", help="端口号（默认自动选一个空闲端口）。")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
+              help="监听地址。只有需要让同一网络的其他电脑访问时才改（如 0.0.0.0），仍需令牌。")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
+@handle_errors
+def ui(directory: Path | None, port: int | None, host: str, no_browser: bool) -> None:
+    """启动网页工作台：在浏览器中填写、检查、撰写正文、整理证明材料并生成申报书。
+
+    \b
+    例：
+      skilldoc ui                 # 打开开始页：新建或打开申报文件夹
+      skilldoc ui 我的申报        # 直接打开这个申报文件夹
+    按 Ctrl+C 停止。
+    """
+    from .ui.server import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.secho(f"警告：工作台将在 {host} 上监听，同一网络中的其他电脑也能连接（仍需令牌）。"
+                    "令牌等同于打开申报文件夹的钥匙，请勿外传；不用时按 Ctrl+C 关闭。", fg="yellow", err=True)
+    if directory is not None:
+        from . import project
+
+        project.locate(directory)  # a clear message now rather than in the browser
+    try:
+        serve(directory, host=host, port=port, open_browser=not no_browser, say=click.echo)
+    except KeyboardInterrupt:  # uvicorn stops cleanly on Ctrl+C, then passes the signal on
+        pass
+    except OSError as exc:
+        import errno
+
+        from .pipeline import os_reason
+
+        taken = exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048
+        reason = "端口已被其他程序占用" if taken else os_reason(exc)
+        raise click.ClickException(f"无法在 {host}:{port or '自动端口'} 启动：{reason}"
+                                   "（换一个 --port，或不指定让程序自动选择）") from None
+    click.echo("工作台已停止。")
 
 
 def _progress_factory() -> Callable[[int, str], Any] | None:

@@ -66,9 +66,7 @@ __all__ = [
     "STYLES",
     "column_widths",
     "default_template",
-    "extract_text",
     "make_template",
-    "section_text",
     "write_docx",
 ]
 
@@ -271,7 +269,7 @@ def _set_lang(rpr: Any) -> None:
 #
 # U+2060 WORD JOINER forbids a line break where it stands.  skilldoc writes it only in runs
 # marked ``w:noProof`` (which changes nothing on the page), and reading a DOCX back drops
-# U+2060 from such runs, so the joiners are never mistaken for text and never counted.
+# U+2060 from such runs (skilldoc.word.text), so the joiners are never mistaken for text and never counted.
 # LibreOffice's Chinese line breaking ignores U+2060 between two ideographs; it honours it
 # in a run whose East Asian language is "zxx" (no linguistic content), which is what the
 # cover's （公章） gets.  Between a digit and a dash (第4—5页, 2019—2021年) zh-CN is enough.
@@ -482,31 +480,6 @@ _SETTINGS_AFTER_COMPAT = tuple(qn(f"w:{t}") for t in (
     "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
     "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator"))
-
-
-def _paragraph_text(p: Any) -> str:
-    """The text of a ``w:p`` (runs, tabs, breaks), descending into hyperlinks/fields."""
-    out: list[str] = []
-    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:sym")):
-        if el.tag == qn("w:t"):
-            text = el.text or ""
-            if WORD_JOINER in text and el.getparent().find(f"{qn('w:rPr')}/{qn('w:noProof')}") is not None:
-                text = text.replace(WORD_JOINER, "")  # skilldoc's line-breaking joiner, not text
-            out.append(text)
-        elif el.tag == qn("w:tab"):
-            if el.getparent().tag == qn("w:r"):
-                out.append("\t")
-        elif el.tag == qn("w:sym"):
-            char = el.get(qn("w:char"))
-            if char:
-                try:
-                    out.append(chr(int(char, 16)))
-                except ValueError:
-                    pass
-        else:
-            if el.get(qn("w:type")) in (None, "textWrapping"):
-                out.append("\n")
-    return "".join(out)
 
 
 def _zip_bytes(data: bytes, when: dt.datetime) -> bytes:
@@ -1548,65 +1521,4 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
     document.save(buf)
     _atomic_write(Path(out), _zip_bytes(buf.getvalue(), when))
     return problems
-
-
-# --- reading back ----------------------------------------------------------------------
-
-
-def _load(path: Path) -> Any:
-    try:
-        return docx.Document(str(path))
-    except Exception as exc:
-        raise InputError("无法读取 Word 文件", [Problem(
-            f"不是有效的 .docx 文件：{type(exc).__name__}", Location(str(path)),
-            hint="用 Word 或 WPS 打开后另存为 .docx 再试", code="docx.read")]) from exc
-
-
-from .word import extract_text  # noqa: E402  (moved to the Word reader; kept importable here)
-
-
-def _cell_blocks_text(tc: Any) -> str:
-    """The text of a section body cell in :func:`skilldoc.markup.plain_text` form."""
-    parts: list[str] = []
-    for child in tc:
-        if child.tag == qn("w:p"):
-            parts.append(_paragraph_text(child))
-        elif child.tag == qn("w:tbl"):
-            rows = []
-            for tr in child.findall(qn("w:tr")):
-                cells = ["\n".join(_paragraph_text(p) for p in c.findall(qn("w:p")))
-                         for c in tr.findall(qn("w:tc"))]
-                rows.append("\t".join(cells))
-            parts.append("\n".join(rows))
-    while parts and parts[-1] == "":
-        parts.pop()
-    return "\n".join(parts)
-
-
-def section_text(path: Path) -> dict[str, str]:
-    """Section title → its body text as written in the DOCX.
-
-    The text has the shape of :func:`skilldoc.markup.plain_text`: blocks separated by a
-    newline, line breaks kept, numbered items with their marker, bullets without the
-    bullet glyph, table cells separated by tabs and rows by newlines.
-    """
-    document = _load(Path(path))
-    titles = {s.title for s in SECTIONS}
-    found: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for tbl in document.element.body.findall(qn("w:tbl")):
-        for tr in tbl.findall(qn("w:tr")):
-            tcs = tr.findall(qn("w:tc"))
-            if len(tcs) < 2:
-                current = None
-                continue
-            vmerge = tcs[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-            if current is not None and vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
-                current.append(_cell_blocks_text(tcs[1]))  # the section goes on in this row
-                continue
-            title = "\n".join(_paragraph_text(p) for p in tcs[0].findall(qn("w:p"))).strip()
-            current = None
-            if title in titles and title not in found:
-                current = found[title] = [_cell_blocks_text(tcs[1])]
-    return {title: "\n".join(parts) for title, parts in found.items()}
 

@@ -58,6 +58,29 @@ def file_kind(path: Path) -> str | None:
 
 # --- section templates (render.py) -------------------------------------------------
 
+# A section file (project.py; a 3,000-字 section with comments is about 10 KB) and a text
+# file given to ``skilldoc count`` (api.py).
+TEMPLATE_MAX_BYTES = 1 * MiB
+COUNT_MAX_BYTES = 16 * MiB
+# Structure, checked on the tokens before parsing (deeper structures overflow the parser's
+# or Python's compiler's stack: 25 nested {% for %} already do).
+TEMPLATE_MAX_NESTING = 12  # nested {% if %}/{% for %}/{% macro %}… blocks
+TEMPLATE_MAX_BRACKETS = 20  # nested ( [ { in one {{ }} or {% %}
+TEMPLATE_MAX_OPERATORS = 100  # operators (| . + ~ and …) in one {{ }} or {% %}
+# Compiling costs about 0.2 ms and 10 KB per tag and more for long expressions (a 1 MB file of
+# tags took 16–126 s and 0.8–1.6 GB); the sample's sections have at most 44 tags and 300 tokens.
+TEMPLATE_MAX_TAGS = 2_000  # {{ }} and {% %} in one section file
+TEMPLATE_MAX_TOKENS = 20_000  # names, operators, literals… inside them, in one section file
+# Work while rendering one section.
+TEMPLATE_MAX_CHARS = 1_000_000  # its rendered text, and any one string a template makes
+TEMPLATE_MAX_ITEMS = 100_000  # any one list or range a template makes
+TEMPLATE_MAX_INT_BITS = 10_000  # integers made by arithmetic (about 3,000 decimal digits)
+TEMPLATE_MAX_MADE = 20_000_000  # characters and items made in total (bounds the memory)
+TEMPLATE_MAX_STEPS = 1_000_000  # loop iterations, calls, operators and filters
+TEMPLATE_MAX_CALL_DEPTH = 40  # macros calling macros
+TEMPLATE_MAX_SECONDS = 10.0
+TEMPLATE_MAX_PROBLEMS = 100  # problems listed per section (a loop can repeat one mistake)
+
 # --- evidence PDFs (evidence/) -----------------------------------------------------
 
 #: An evidence file larger than this is refused before it is read (pypdf and the
@@ -160,3 +183,9 @@ SCORE_SHEET_MAX_ROWS = 5_000  # application rows read from one score sheet
 SCORE_SHEETS_MAX = 99  # score sheets handed out in one run (--score-sheets)
 
 # --- the web workbench (skilldoc/ui) -----------------------------------------------
+WORKBENCH_UPLOAD_BYTES = 200 * MiB  # one file dropped onto the 证明材料 page
+WORKBENCH_SECTION_BYTES = 1 * MiB  # a section text read or saved by the editor (3000 字 ≈ 9 KB)
+WORKBENCH_SECTION_HISTORY = 20  # earlier versions kept per section in sections/历史版本/
+WORKBENCH_SCAN_FILES = 5000  # files looked at when fingerprinting a folder for changes
+WORKBENCH_JSON_BYTES = 2 * MiB  # the body of an editor request (section text plus a little)
+WORKBENCH_RECENT = 10  # recently opened folders remembered on the start page

@@ -144,7 +144,7 @@ def _problems_beside_workbook_errors(parts: _Inputs, workdir: Path) -> list[Prob
         for p in project_mod.relocate_docx_problems(exc.problems, parts.sources):
             if p.severity is not Severity.ERROR:
                 continue
-            if (p.code in ("render.syntax", "render.security")
+            if (p.code in ("render.syntax", "render.security", "render.limit", "render.include", "render.function")
                     or (p.code == "render.undefined" and p.message.startswith("未定义的名称"))
                     or (p.code == "render.evidence" and evidence_sheet_ok)):
                 found.append(p)
@@ -225,9 +225,21 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
 
 def check(directory: Path, *, limit: int | None = None,
           standards: Sequence[str | Path] = ("national",)) -> CheckReport:
-    """Run every check and return the report (raises only when inputs cannot be read)."""
+    """Run every check and return the report (raises only when inputs cannot be read).
+
+    The report holds every warning ``build`` would give before writing the PDFs: those found
+    while reading (workbook, section encodings) and rendering (removed control characters),
+    and those of writing 申报书.docx (written to a scratch file here).
+    """
+    from .docx_form import write_docx
+
     with _workdir(None) as workdir:
-        return prepare(directory, workdir, limit=limit, standards=standards, toc=False).report
+        prepared = prepare(directory, workdir, limit=limit, standards=standards, toc=False)
+        report = prepared.report
+        extra = [*prepared.warnings, *write_docx(prepared.loaded.app, prepared.rendered, workdir / LAYOUT.docx_name)]
+        known = {(p.code, p.message, str(p.location)) for p in report.findings}
+        report.findings[:0] = [p for p in extra if (p.code, p.message, str(p.location)) not in known]
+        return report
 
 
 # --- build -------------------------------------------------------------------------

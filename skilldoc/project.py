@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import form
+from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
 from .model import Project, SectionSource
 from .workbook import write_workbook
@@ -227,6 +227,9 @@ def _decode(path: Path, data: bytes, rel: str) -> tuple[str | None, Problem | No
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data, rel)
+    if damaged is not None:
+        return None, damaged
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -247,6 +250,60 @@ def _read_docx_section(section: form.Section, path: Path, rel: str) -> tuple[Sec
     return SectionSource(section, path, markup.text, tuple(markup.origins)), []
 
 
+def _damaged_utf8(data: bytes, rel: str) -> Problem | None:
+    """A UTF-8 file with a few invalid bytes (a bad copy, a truncated save): the error naming their lines.
+
+    None when the file does not look like UTF-8 at all (then it is tried as GBK).
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    if bad == 0 or good < 4 * bad:
+        return None
+    lines = sorted({n for n, line in enumerate(text.split("\n"), start=1) if "\ufffd" in line})
+    shown = "、".join(str(n) for n in lines[:10]) + ("…" if len(lines) > 10 else "")
+    return Problem(f"第 {shown} 行有不是 UTF-8 编码的字节（文件的其余部分是 UTF-8），无法读取",
+                   Location(rel, line=lines[0]),
+                   "用编辑器打开该行，删除并重新输入显示为乱码的文字，再保存为 UTF-8 编码。",
+                   code="section.encoding")
+
+
+def _present(path: Path) -> bool:
+    """A section file is there: anything but a folder (a FIFO or device is reported, not skipped)."""
+    return path.exists() and not path.is_dir()
+
+
+def _outside(path: Path, rel: str, root: Path) -> Problem | None:
+    """The problem when a section file is a link leading out of the applicant folder."""
+    if path.resolve().is_relative_to(root.resolve()):
+        return None
+    return Problem("这是指向申报文件夹之外的链接（快捷方式），不会读取", Location(rel),
+                   "请把正文文件本身复制到申报文件夹的 sections/ 中。", code="section.outside")
+
+
+def _read_section(path: Path, rel: str, root: Path) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a section file, or the problem: outside the folder, not a regular file, too large, unreadable."""
+    outside = _outside(path, rel, root)
+    if outside is not None:
+        return None, outside
+    try:
+        kind = limits.file_kind(path)
+        if kind is not None:
+            return None, Problem(f"这是一个{kind}，不是文本文件", Location(rel),
+                                 "正文文件应是普通的文本文件（UTF-8 编码）。", code="section.unreadable")
+        with path.open("rb") as fh:
+            data = fh.read(limits.TEMPLATE_MAX_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(f"无法读取：{exc.strerror or exc}", Location(rel),
+                             "请确认文件没有被其他程序独占打开。", code="section.unreadable")
+    if len(data) > limits.TEMPLATE_MAX_BYTES:
+        return None, Problem(
+            f"文件过大（超过 {limits.TEMPLATE_MAX_BYTES // limits.MiB} MB），不像是一部分正文", Location(rel),
+            f"每部分正文不超过 {form.SECTIONS[0].limit} 字（约 10 KB）；请确认这是正确的文件。",
+            code="section.size")
+    return data, None
+
+
 def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]:
     """Read the eight section files in form order; return them and warnings.
 
@@ -265,7 +322,7 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
         except ValueError:
             return str(p)
 
-    present = sorted(p for p in sections_dir.glob("*") if p.is_file() and p.suffix.lower() in SECTION_SUFFIXES
+    present = sorted(p for p in sections_dir.glob("*") if p.suffix.lower() in SECTION_SUFFIXES and not p.is_dir()
                      and not p.name.startswith("~$")) if sections_dir.is_dir() else []
     by_key: dict[str, list[Path]] = {}
     for p in present:
@@ -275,15 +332,15 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
     for section in form.SECTIONS:
         expected = sections_dir / section.filename
         as_docx = sections_dir / section_docx_name(section)
-        if expected.is_file() and as_docx.is_file():
+        if _present(expected) and _present(as_docx):
             problems.append(Problem(
                 f"第 {section.number} 部分“{section.name}”有两个正文文件：{rel(expected)} 和 {rel(as_docx)}",
                 Location(rel(as_docx)), "只保留其中一个（Word 文档或文本文件），把另一个移出 sections 文件夹。",
                 code="section.both"))
             used.update((expected, as_docx))
             continue
-        if expected.is_file() or as_docx.is_file():
-            path = expected if expected.is_file() else as_docx
+        if _present(expected) or _present(as_docx):
+            path = expected if _present(expected) else as_docx
         else:
             candidates = [p for p in by_key.get(_name_key(f"{section.number}{section.name}"), []) if p not in used]
             if len(candidates) != 1:
@@ -300,16 +357,19 @@ def load_sections(project: Project) -> tuple[list[SectionSource], list[Problem]]
                 f"建议改名为 {section.filename}。", Severity.WARNING, "section.filename"))
         used.add(path)
         if path.suffix.lower() == ".docx":
+            outside = _outside(path, rel(path), root)
+            if outside is not None:
+                problems.append(outside)
+                continue
             source, docx_problems = _read_docx_section(section, path, rel(path))
             problems.extend(docx_problems)
             if source is not None:
                 sources.append(source)
             continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(f"无法读取：{exc.strerror or exc}", Location(rel(path)),
-                                    "请确认文件没有被其他程序独占打开。", code="section.unreadable"))
+        data, problem = _read_section(path, rel(path), root)
+        if data is None:
+            if problem:
+                problems.append(problem)
             continue
         text, problem = _decode(path, data, rel(path))
         if problem:

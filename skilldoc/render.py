@@ -17,22 +17,36 @@ import datetime as dt
 import difflib
 import re
 import sys
+import time
+import types
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from pathlib import Path
 from types import CodeType, FrameType, MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
-from jinja2 import FunctionLoader, StrictUndefined, Template, TemplateSyntaxError, UndefinedError
+from jinja2 import FunctionLoader, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import pass_context as _pass_context
 from jinja2.bccache import Bucket, BytecodeCache
-from jinja2.runtime import Undefined
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from jinja2.utils import missing
+from jinja2.filters import FILTERS as _JINJA_FILTERS
+from jinja2.lexer import (
+    TOKEN_BLOCK_BEGIN,
+    TOKEN_BLOCK_END,
+    TOKEN_DATA,
+    TOKEN_NAME,
+    TOKEN_VARIABLE_BEGIN,
+    TOKEN_VARIABLE_END,
+)
+from jinja2.runtime import Context, LoopContext, Macro, Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace, missing
+from jinja2.visitor import NodeTransformer
 
-from . import form
+from . import form, limits
 from .errors import InputError, Location, Problem, Severity
 from .markup import Block, parse
 from .model import Application, EvidenceItem, Expert, Occupation, PageMap, SectionSource, YearTotal
@@ -163,6 +177,11 @@ class _RenderState:
     cited: list[str] = field(default_factory=list)
     seen: set[tuple[str, int | None, str]] = field(default_factory=set)
     value_control_chars: bool = False  # a printed value held control characters (already reported)
+    deadline: float = 0.0  # time.monotonic() by which rendering must end
+    steps: int = 0  # loop iterations, calls, operators, filters so far
+    made: int = 0  # characters and items made so far
+    depth: int = 0  # macro calls in progress
+    nesting: dict[int, tuple[object, int]] = field(default_factory=dict)  # id → (container, its nesting depth)
 
     def line(self) -> int | None:
         """The line of the user's template being executed (from the call stack)."""
@@ -177,10 +196,26 @@ class _RenderState:
 
     def add(self, code: str, message: str, hint: str | None = None, *,
             severity: Severity = Severity.ERROR, line: int | None = None) -> None:
+        if self.template is None:
+            # compile-time constant folding: nothing is recorded without a line; the
+            # expression is evaluated (and reported with its line) at run time instead
+            raise nodes.Impossible()
         if line is None:
             line = self.line()
         key = (code, line, message)
         if key in self.seen:
+            return
+        if len(self.problems) >= limits.TEMPLATE_MAX_PROBLEMS:
+            # a loop can find the same mistake 100,000 times: list the first ones and say so,
+            # as an error when an error is among those left out
+            worst = Severity.ERROR if severity is Severity.ERROR or self.problems[-1].code == "render.too_many" \
+                and self.problems[-1].severity is Severity.ERROR else Severity.WARNING
+            summary = Problem(f"这一部分的问题过多，只列出前 {limits.TEMPLATE_MAX_PROBLEMS} 处",
+                              Location(file=self.display), "先改正上面列出的问题，再重新检查", worst, "render.too_many")
+            if self.problems[-1].code == "render.too_many":
+                self.problems[-1] = summary
+            else:
+                self.problems.append(summary)
             return
         self.seen.add(key)
         self.problems.append(
@@ -199,6 +234,474 @@ _STATE: ContextVar[_RenderState | None] = ContextVar("skilldoc_render_state", de
 
 class _Recorded(UndefinedError):
     """An undefined-name error already recorded as a Problem (rendering of this template stops)."""
+
+
+# --- limits: whatever a template does, rendering ends in bounded memory and time ------------
+#
+# The sandbox's hooks (binary operators, calls, attribute and item access, every filter, the
+# loop iterables and ``~`` of the compiled template, every printed value) count steps against
+# TEMPLATE_MAX_STEPS and the deadline, refuse *before* building a string or list larger than
+# TEMPLATE_MAX_CHARS / TEMPLATE_MAX_ITEMS (``"x" * 10**9`` never allocates), and add the size
+# of what they made to TEMPLATE_MAX_MADE — a bound on the memory one template can hold,
+# however it keeps references (a loop printing one big string many times inside a macro).
+# Literal text inside a loop is charged per iteration.  Hitting a bound is a Problem
+# (code ``render.limit``) at the template line being executed.
+
+
+class _LimitHit(Exception):
+    """A limit was reached and recorded as a Problem (rendering of this template stops)."""
+
+
+_LIMIT_HINT = "正文模板只需写出申报书中的文字：检查这一行附近的循环、range 的范围、重复（*）和宏的递归调用"
+
+
+def _limit(message: str, hint: str = _LIMIT_HINT) -> NoReturn:
+    state = _STATE.get()
+    if state is not None:
+        state.add("render.limit", message, hint)
+    raise _LimitHit(message)
+
+
+# A call (a macro above all: frames, arguments, its own output buffer) costs as much as this many
+# loop iterations, so an exponential recursion stops well within the time limit.
+_CALL_STEPS = 10
+
+
+def _step(count: int = 1, made: int = 0) -> None:
+    """Count work and what was made; stop at TEMPLATE_MAX_STEPS, TEMPLATE_MAX_MADE or the deadline."""
+    state = _STATE.get()
+    if state is None or state.template is None:
+        return
+    state.steps += count
+    state.made += made
+    if state.steps > limits.TEMPLATE_MAX_STEPS:
+        _limit(f"模板执行的步骤过多（循环、调用和运算超过 {limits.TEMPLATE_MAX_STEPS:,} 步），已停止")
+    if state.made > limits.TEMPLATE_MAX_MADE:
+        _limit(f"模板生成的文字和列表累计超过 {limits.TEMPLATE_MAX_MADE:,} 个字符（列表每项按 {_ITEM_WEIGHT} 个字符计），已停止")
+    if state.deadline and time.monotonic() > state.deadline:
+        _limit(f"模板运行超过 {limits.TEMPLATE_MAX_SECONDS:g} 秒，已停止")
+
+
+def _charge(size: int) -> None:
+    _step(0, size)
+
+
+def _too_long(size: int, what: str = "文字") -> NoReturn:
+    if what == "文字":
+        _limit(f"这里要生成的文字长达 {size:,} 个字符，超过上限 {limits.TEMPLATE_MAX_CHARS:,}，已停止")
+    _limit(f"这里要生成的{what}有 {size:,} 项，超过上限 {limits.TEMPLATE_MAX_ITEMS:,}，已停止")
+
+
+def _check_size(size: int, text: bool) -> None:
+    if text and size > limits.TEMPLATE_MAX_CHARS:
+        _too_long(size)
+    if not text and size > limits.TEMPLATE_MAX_ITEMS:
+        _too_long(size, "列表")
+
+
+# A list item is charged as this many characters: it holds a reference and often a new object
+# (a character of ``"…" | list`` is a 50–80 byte string), where a character costs 1–4 bytes.
+_ITEM_WEIGHT = 10
+
+
+def _made(value: Any) -> Any:
+    """Charge what an operation returned (its own length, not what it references)."""
+    if isinstance(value, Undefined):
+        return value
+    if isinstance(value, str | bytes | bytearray):
+        _check_size(len(value), True)
+        _charge(len(value))
+    elif isinstance(value, list | tuple | dict | set | frozenset):
+        _check_size(len(value), False)
+        _charge(len(value) * _ITEM_WEIGHT)
+        state = _STATE.get()
+        if state is not None and state.template is not None:
+            # a list of two copies of itself, 60 times over, is tiny, but comparing or printing it never ends
+            _nesting(value, state, [limits.TEMPLATE_MAX_ITEMS * _ITEM_WEIGHT])
+    elif isinstance(value, int) and value.bit_length() > limits.TEMPLATE_MAX_INT_BITS:
+        _big_int()
+    return value
+
+
+def _big_int() -> NoReturn:
+    _limit(f"运算结果是一个超过 {limits.TEMPLATE_MAX_INT_BITS * 3 // 10:,} 位的数字，已停止")
+
+
+def _text_size(value: object, cap: int = limits.TEMPLATE_MAX_CHARS, depth: int = 0) -> int:
+    """An upper estimate of ``len(str(value))``; stops counting once it passes ``cap``."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Undefined) or value is None or isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return value.bit_length() * 3 // 10 + 2
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return 10
+        sign, digits, exponent = value.as_tuple()
+        return len(digits) + abs(int(exponent)) + 3
+    if isinstance(value, float | dt.date):
+        return 40
+    if isinstance(value, bytes | bytearray):
+        return 4 * len(value) + 3
+    if isinstance(value, range):
+        return 8 * len(value) + 10 if len(value) < cap else cap + 1
+    if depth > 10:
+        return cap + 1
+    items: Iterable[object]
+    if isinstance(value, Mapping):
+        items = (x for kv in value.items() for x in kv)
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = value
+    elif is_dataclass(value):
+        items = (getattr(value, f.name) for f in fields(value))
+    elif isinstance(value, Namespace):
+        items = (x for kv in value._Namespace__attrs.items() for x in kv)  # type: ignore[attr-defined]
+    else:
+        return 100
+    total = 2
+    for item in items:
+        total += _text_size(item, cap, depth + 1) + 2
+        if total > cap:
+            return total
+    return total
+
+
+def _unprintable(value: object) -> str | None:
+    """Why ``value`` cannot be printed as text (a function, a sequence still to be evaluated), or None."""
+    if isinstance(value, Undefined | str):
+        return None
+    if isinstance(value, Macro):
+        return f"这里输出的是宏“{value.name}”本身：调用宏要加括号，如 {value.name}()"
+    if isinstance(value, types.FunctionType | types.BuiltinFunctionType | types.MethodType
+                  | types.BuiltinMethodType | type) or callable(value):
+        name = getattr(value, "__name__", "")
+        if name in ("证明", "页码"):
+            return f"这里输出的是函数“{name}”本身，而不是它的结果：要加括号和编号，如 {name}(\"E01\")"
+        shown = f"“{name}”" if name and not name.startswith("<") else ""
+        return f"这里输出的是函数{shown}本身，而不是它的结果：调用函数要加括号，如 {name or '函数名'}()"
+    if isinstance(value, Iterator):
+        return "这里输出的是一个尚未展开的序列（如 map、select 的结果）：加上 | join(\"、\") 或 | list"
+    return None
+
+
+def _refuse_unprintable(value: object) -> bool:
+    """Record an error when ``value`` cannot be printed; True when it was refused."""
+    why = _unprintable(value)
+    if why is None:
+        return False
+    state = _STATE.get()
+    if state is None:
+        raise _LimitHit(why)
+    state.add("render.function", why, "正文中只能输出文字、数字、日期，或对象的某个属性")
+    return True
+
+
+def _check_text_of(value: object) -> None:
+    """Refuse before ``str(value)`` would build more than TEMPLATE_MAX_CHARS characters."""
+    size = _text_size(value)
+    if size > limits.TEMPLATE_MAX_CHARS:
+        _too_long(size)
+
+
+def _int_bits(value: object) -> int:
+    return value.bit_length() if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse an operator whose result would be too large, before computing it."""
+    if operator == "*":
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, str | bytes | list | tuple) and isinstance(n, int):
+                _check_size(len(seq) * max(n, 0), isinstance(seq, str | bytes))
+        if _int_bits(left) + _int_bits(right) > limits.TEMPLATE_MAX_INT_BITS:
+            _big_int()
+    elif operator == "+":
+        if isinstance(left, str) and isinstance(right, str):
+            _check_size(len(left) + len(right), True)
+        elif isinstance(left, list | tuple) and isinstance(right, list | tuple):
+            _check_size(len(left) + len(right), False)
+    elif operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+            if right > limits.TEMPLATE_MAX_INT_BITS or right * left.bit_length() > limits.TEMPLATE_MAX_INT_BITS:
+                _big_int()
+    elif operator == "%" and isinstance(left, str):
+        _check_printf(left, right)
+
+
+_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _check_printf(fmt: str, args: object) -> None:
+    """``"%0999999999d" % 1`` and ``"%s" % huge`` are refused before formatting."""
+    width = 0
+    for m in _PRINTF_FIELD.finditer(fmt):
+        for part in m.groups():
+            if part == "*":
+                _limit("% 格式中不能用 * 指定宽度", "正文模板中请用过滤器写出数字，如 | 千分位、| 百分比")
+            if part:
+                width += int(part) if len(part) < 10 else limits.TEMPLATE_MAX_CHARS + 1
+    size = len(fmt) + width + _text_size(args)
+    if size > limits.TEMPLATE_MAX_CHARS:
+        _too_long(size)
+
+
+def _guarded_range(*args: int) -> range:
+    _step()
+    try:
+        rng = range(*args)
+        n = len(rng)
+    except OverflowError:
+        n = limits.TEMPLATE_MAX_ITEMS + 1
+    if n > limits.TEMPLATE_MAX_ITEMS:
+        _limit(f"range 的范围有 {n:,} 项，超过上限 {limits.TEMPLATE_MAX_ITEMS:,}，已停止",
+               "正文模板中的循环只需遍历工作簿中的数据，如 {% for 职业 in 职业 %}")
+    return rng
+
+
+@_pass_context
+def _guarded_loop(context: Context, iterable: Any, literal_size: int) -> Iterator[Any]:
+    """Every ``{% for %}`` iterates through this: one step and the loop body's literal text per item."""
+    for item in iterable:
+        _step()
+        _charge(literal_size)
+        yield item
+
+
+def _nesting(value: object, state: _RenderState, budget: list[int]) -> int:
+    """How deeply lists, tuples and dicts nest in ``value`` (remembered for the containers seen)."""
+    if not isinstance(value, list | tuple | dict):
+        return 0
+    known = state.nesting.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    budget[0] -= len(value)
+    if budget[0] < 0:
+        _limit("列表过大或嵌套过深，已停止")
+    children = value.values() if isinstance(value, dict) else value
+    depth = 1 + max((_nesting(v, state, budget) for v in children), default=0)
+    if depth > limits.TEMPLATE_MAX_NESTING:
+        _limit(f"列表或字典嵌套超过 {limits.TEMPLATE_MAX_NESTING} 层，已停止",
+               "正文模板不需要层层嵌套的列表；比较、排序这样的结构可能永远算不完")
+    state.nesting[id(value)] = (value, depth)  # holding it keeps its id from being reused
+    return depth
+
+
+def _guarded_concat(parts: tuple[object, ...]) -> str:
+    """``a ~ b``: refused before joining when the result would be too long or holds a function."""
+    _step()
+    total = 0
+    for part in parts:
+        if _refuse_unprintable(part):
+            return ""
+        total += _text_size(part)
+        if total > limits.TEMPLATE_MAX_CHARS:
+            _too_long(total)
+    return _made("".join(str(p) for p in parts))
+
+
+# Filters whose argument is a size (of the result, or of how many lists are made).
+_SIZE_ARGUMENTS = {"center": ("width", 0), "batch": ("linecount", 0), "slice": ("slices", 0)}
+_LIST_FILTERS = frozenset({"batch", "slice"})
+_SPLITTING_FILTERS = frozenset({"list", "sort", "unique", "batch", "slice"})
+# Filters that do not turn their value into text (and so may take a long list of big strings).
+_NON_TEXT_FILTERS = frozenset({
+    "length", "count", "first", "last", "default", "d", "list", "sort", "unique", "reverse", "select",
+    "reject", "selectattr", "rejectattr", "map", "attr", "groupby", "dictsort", "items", "min", "max",
+    "sum", "abs", "int", "float", "round", "random", "batch", "slice",
+})
+
+
+def _check_filter(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Refuse a filter call whose result would be too large; → the value to pass on."""
+    if name not in _NON_TEXT_FILTERS and not (name == "join" and isinstance(value, Iterator)) \
+            and _refuse_unprintable(value):
+        raise _Recorded("function printed")
+    if name in _SPLITTING_FILTERS and isinstance(value, str):
+        _check_size(len(value), False)  # one item per character
+    if name in _SIZE_ARGUMENTS:
+        key, index = _SIZE_ARGUMENTS[name]
+        n = kwargs.get(key, args[index] if len(args) > index else 0)
+        if isinstance(n, int):
+            _check_size(n, name not in _LIST_FILTERS)
+    if name == "join" and not isinstance(value, Undefined | str | list | tuple):
+        value = list(islice(iter(value), limits.TEMPLATE_MAX_ITEMS + 1))
+    if name == "join" and isinstance(value, list | tuple):
+        _check_size(len(value), False)
+        sep = kwargs.get("d", args[0] if args else "")
+        _check_size(_text_size(value) + len(str(sep)) * len(value), True)
+    elif name not in _NON_TEXT_FILTERS:
+        _check_text_of(value)
+    if name == "replace" and isinstance(value, str) and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        hits = value.count(old) if old else len(value) + 1
+        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+            hits = min(hits, args[2])
+        _check_size(len(value) + hits * max(0, len(new) - len(old)), True)
+    elif name == "indent" and isinstance(value, str):
+        width = kwargs.get("width", args[0] if args else 4)
+        per_line = len(width) if isinstance(width, str) else (width if isinstance(width, int) else 0)
+        _check_size(len(value) + (value.count("\n") + 1) * max(per_line, 0), True)
+    elif name == "wordwrap" and isinstance(value, str):
+        # textwrap is slow on long text (≈ 30 s for a million characters at width 1)
+        width = kwargs.get("width", args[0] if args else 79)
+        _check_size(len(value) * 10, True)
+        if isinstance(width, int):
+            _check_size(len(value) + (len(value) // max(width, 1) + 1) * len(str(kwargs.get("wrapstring") or "\n")), True)
+    elif name == "format" and isinstance(value, str):
+        _check_printf(value, (args, kwargs))
+    elif name == "sum":
+        start = kwargs.get("start", args[1] if len(args) > 1 else 0)
+        if not isinstance(start, int | float | Decimal):
+            _limit("过滤器 sum 只能对数字求和", "文字或列表请用 | join 连接")
+    return value
+
+
+def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A Jinja filter that counts a step, refuses oversized results up front and charges its result."""
+    passed = getattr(func, "jinja_pass_arg", None)
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        offset = 1 if passed is not None else 0
+        if len(args) > offset:
+            _step()
+            value = _check_filter(name, args[offset], args[offset + 1:], kwargs)
+            args = (*args[:offset], value, *args[offset + 1:])
+        return _made(func(*args, **kwargs))
+
+    if passed is not None:
+        guarded.jinja_pass_arg = passed  # type: ignore[attr-defined]
+    guarded.__name__ = getattr(func, "__name__", name)
+    return guarded
+
+
+# str methods a template may not call: their result can be far larger than their input, or
+# (format) they format with widths the guards above do not see.
+_REFUSED_STR_METHODS = frozenset({"format", "format_map", "expandtabs", "translate", "maketrans"})
+
+
+def _check_call(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Refuse a built-in method call whose result would be too large; → the arguments to use."""
+    if not isinstance(obj, types.BuiltinMethodType | types.BuiltinFunctionType):
+        return args
+    for arg in (*args, *kwargs.values()):
+        if isinstance(arg, int) and abs(arg) > limits.TEMPLATE_MAX_CHARS:
+            _too_long(abs(arg))
+    owner, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+    if isinstance(owner, str):
+        if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+            hits = owner.count(args[0]) if args[0] else len(owner) + 1
+            _check_size(len(owner) + hits * max(0, len(args[1]) - len(args[0])), True)
+        elif name == "join" and args:
+            items = args[0] if isinstance(args[0], list | tuple) else \
+                list(islice(iter(args[0]), limits.TEMPLATE_MAX_ITEMS + 1))
+            _check_size(len(items), False)
+            _check_size(_text_size(items) + len(owner) * len(items), True)
+            args = (items, *args[1:])
+    return args
+
+
+class _GuardTree(NodeTransformer):
+    """Route every loop iterable and every ``~`` of a parsed template through the guards."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        literal = sum(len(n.value) for part in (*node.body, *node.else_)
+                      for n in part.find_all(nodes.Const) if isinstance(n.value, str))
+        literal += sum(len(n.data) for part in (*node.body, *node.else_) for n in part.find_all(nodes.TemplateData))
+        node.iter = nodes.Filter(node.iter, "skilldoc.loop", [nodes.Const(literal)], [], None, None,
+                                 lineno=node.lineno)
+        return node
+
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
+        self.generic_visit(node)
+        if isinstance(node.arg, nodes.Slice):  # compiled to a plain subscript, not through the sandbox
+            return nodes.Filter(node, "skilldoc.made", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def _literal(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":
+            return node  # an assignment target: {% for a, b in … %}, {% set a, b = … %}
+        try:
+            node.as_const()
+            return node  # constant: bounded by the source
+        except nodes.Impossible:
+            return nodes.Filter(node, "skilldoc.literal", [], [], None, None, lineno=node.lineno)
+
+    visit_List = visit_Tuple = visit_Dict = _literal
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(nodes.Tuple(node.nodes, "load", lineno=node.lineno), "skilldoc.concat", [], [],
+                            None, None, lineno=node.lineno)
+
+
+class _Refused(TemplateSyntaxError):
+    """A template refused before it runs (too deeply nested, includes a file); message in Chinese."""
+
+    def __init__(self, message: str, lineno: int, hint: str, code: str) -> None:
+        super().__init__(message, lineno)
+        self.hint = hint
+        self.code = code
+
+
+_BLOCK_TAGS = frozenset({"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "trans", "set"})
+_BRACKETS = {"lparen": 1, "lbracket": 1, "lbrace": 1, "rparen": -1, "rbracket": -1, "rbrace": -1}
+_OPERATOR_TOKENS = frozenset({"dot", "pipe", "add", "sub", "mul", "div", "floordiv", "mod", "pow", "tilde",
+                              "eq", "ne", "lt", "lteq", "gt", "gteq"})
+_OPERATOR_NAMES = frozenset({"not", "and", "or", "is", "in", "if", "else"})
+_TOO_MANY_HINT = "一部分正文通常只有几十处 {{ }}；请确认这是正确的文件，或用 {% for %} 代替重复的写法"
+_NESTING_HINT = "把这一段拆成几段平铺的写法；正文模板通常只需要两三层 {% if %}/{% for %}"
+
+
+def _check_structure(env: ImmutableSandboxedEnvironment, source: str, name: str | None,
+                     filename: str | None) -> None:
+    """Refuse structures too deep to parse or compile, at their line, by scanning the tokens."""
+    depth = 0
+    tag: list[tuple[str, str]] = []  # (type, value) of the tokens of the current {% %} / {{ }}
+    brackets = operators = tags = tokens = 0
+    for token in env._tokenize(source, name, filename):
+        kind = token.type
+        if kind == TOKEN_DATA:
+            continue
+        tokens += 1
+        if tokens > limits.TEMPLATE_MAX_TOKENS:
+            raise _Refused(f"模板中的表达式过多（{{{{ }}}} 和 {{% %}} 里的内容超过 {limits.TEMPLATE_MAX_TOKENS:,} 个记号）",
+                           token.lineno, _TOO_MANY_HINT, "render.limit")
+        if kind in (TOKEN_BLOCK_BEGIN, TOKEN_VARIABLE_BEGIN):
+            tag, brackets, operators = [], 0, 0
+            tags += 1
+            if tags > limits.TEMPLATE_MAX_TAGS:
+                raise _Refused(f"模板中的 {{{{ }}}} 和 {{% %}} 超过 {limits.TEMPLATE_MAX_TAGS:,} 个", token.lineno,
+                               _TOO_MANY_HINT, "render.limit")
+            continue
+        if kind in (TOKEN_BLOCK_END, TOKEN_VARIABLE_END):
+            if tag and tag[0][0] == TOKEN_NAME:
+                word = tag[0][1]
+                opens = word in _BLOCK_TAGS and not (word == "set" and ("assign", "=") in tag)
+                if opens:
+                    depth += 1
+                    if depth > limits.TEMPLATE_MAX_NESTING:
+                        raise _Refused(f"{{% %}} 块嵌套超过 {limits.TEMPLATE_MAX_NESTING} 层", token.lineno,
+                                       _NESTING_HINT, "render.limit")
+                elif word.startswith("end"):
+                    depth = max(depth - 1, 0)
+            tag = []
+            continue
+        tag.append((kind, token.value if kind == TOKEN_NAME else "=" if kind == "assign" else ""))
+        brackets += _BRACKETS.get(kind, 0)
+        if kind in _OPERATOR_TOKENS or (kind == TOKEN_NAME and token.value in _OPERATOR_NAMES):
+            operators += 1
+        if brackets > limits.TEMPLATE_MAX_BRACKETS:
+            raise _Refused(f"一个表达式中的括号嵌套超过 {limits.TEMPLATE_MAX_BRACKETS} 层", token.lineno,
+                           _NESTING_HINT, "render.limit")
+        if operators > limits.TEMPLATE_MAX_OPERATORS:
+            raise _Refused(f"一个 {{{{ }}}} 或 {{% %}} 中的运算超过 {limits.TEMPLATE_MAX_OPERATORS} 个", token.lineno,
+                           "把这个表达式拆成几个 {% set %}，或分成几句", "render.limit")
+
+
+_NO_INCLUDE = "正文模板不能包含或导入其他文件（{% include %}、{% import %}、{% extends %}）"
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> list[str]:
@@ -341,6 +844,7 @@ def _resolve(codes: tuple[object, ...], app: Application, page_map: PageMap, fun
     pages: list[str] = []
     ok = True
     for raw in codes:
+        _step()  # each unknown 编号 is compared with every known one
         if isinstance(raw, Undefined):
             str(raw)  # records the undefined name (e.g. 证明(E03) without quotes)
             ok = False
@@ -595,6 +1099,20 @@ def context_reference_markdown() -> str:
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3})")
+
+
+def _escaped_illegal(line: str) -> list[str]:
+    """Illegal characters written as escapes (``"\\ud800"``, ``"\\x07"``) in a template line."""
+    found: set[str] = set()
+    for m in _ESCAPE.finditer(line):
+        code = m.group(1)
+        value = int(code, 8) if code[0] in "01234567" else int(code[1:], 16)
+        if value <= sys.maxunicode and _ILLEGAL_XML.match(chr(value)):
+            found.add(f"U+{value:04X}")
+    return sorted(found)
+
+
 def _kind(value: object) -> str:
     if isinstance(value, str):
         return "文字"
@@ -623,8 +1141,15 @@ def _attributes(value: object) -> list[str]:
 def _finalize(value: object) -> object:
     """Applied to every ``{{ … }}`` output."""
     state = _STATE.get()
+    if state is not None and state.template is None:
+        raise nodes.Impossible()  # no constant folding: outputs are checked (with their line) at run time
+    _step()
     if isinstance(value, Undefined):
         return str(value)  # records the problem
+    if _refuse_unprintable(value):
+        return ""
+    _check_text_of(value)
+    _charge(_text_size(value))
     if value is None:
         if state is not None:
             line = state.line()
@@ -637,10 +1162,16 @@ def _finalize(value: object) -> object:
             found = "、".join(sorted({f"U+{ord(c):04X}" for c in _ILLEGAL_XML.findall(value)}))
             line = state.line()
             state.value_control_chars = True
-            state.add("render.control_char",
-                      f"插入的值含有 Word 文档不能容纳的控制字符 {found}，已删除：{state.excerpt(line)}",
-                      "检查工作簿中对应的单元格，删除其中的不可见字符（多来自复制粘贴）",
-                      severity=Severity.WARNING, line=line)
+            escaped = _escaped_illegal(state.source_lines[line - 1]) if line and line <= len(state.source_lines) else []
+            if escaped:
+                state.add("render.control_char", f"模板中用转义写出的字符 {'、'.join(escaped)} 是 Word 文档不能容纳的"
+                          f"字符，已删除：{state.excerpt(line)}", "删除这一行中的转义写法（如 \\ud800、\\x07）",
+                          severity=Severity.WARNING, line=line)
+            else:
+                state.add("render.control_char",
+                          f"插入的值含有 Word 文档不能容纳的控制字符 {found}，已删除：{state.excerpt(line)}",
+                          "检查工作簿中对应的单元格，删除其中的不可见字符（多来自复制粘贴）",
+                          severity=Severity.WARNING, line=line)
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -663,6 +1194,9 @@ def _finalize(value: object) -> object:
     return ""
 
 
+_SECURITY_HINT = "正文模板只能读取数据（变量及其属性）、调用 证明() 和 页码()、使用过滤器"
+
+
 class _RecordingUndefined(StrictUndefined):
     """StrictUndefined that records each use as a Problem with the template line.
 
@@ -680,7 +1214,10 @@ class _RecordingUndefined(StrictUndefined):
         line = state.line()
         name = self._undefined_name
         obj = self._undefined_obj
-        if self._undefined_hint:
+        if self._undefined_exception is SecurityError:
+            state.add("render.security", f"模板中不允许的操作：{self._undefined_hint}",
+                      _SECURITY_HINT, line=line)
+        elif self._undefined_hint:
             state.add("render.undefined", f"模板出错：{self._undefined_hint}", None, line=line)
         elif obj is missing:
             near = _suggest(str(name), state.known_names)
@@ -755,7 +1292,131 @@ def display_name(path: Path) -> str:
     return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
-def _environment(sources: Sequence[SectionSource]) -> SandboxedEnvironment:
+def _loose(name: str) -> str:
+    """A name as compared when an exact match fails: NFC (macOS writes NFD), no surrounding spaces."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def _loose_match(name: object, candidates: Iterable[object]) -> str | None:
+    if not isinstance(name, str):
+        return None
+    key = _loose(name)
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate != name and _loose(candidate) == key:
+            return candidate
+    return None
+
+
+def _warn_loose(written: str, meant: str) -> None:
+    state = _STATE.get()
+    if state is None:
+        return
+    if written.strip() != written:
+        how = "多了空格"
+    else:
+        odd = [f"U+{ord(c):04X}" for c in written if unicodedata.normalize("NFC", c) != c]
+        how = "Unicode 规范化形式不同" + (f"（{'、'.join(odd)}）" if odd else "")
+    # names are looked up when a template starts: find the line where this one is written
+    line = next((n for n, text in enumerate(state.source_lines, start=1) if written in text), None)
+    state.add("render.name_form", f"名称“{written}”按“{meant}”读取：两者看起来相同，但{how}",
+              "多见于从 macOS 或其他软件复制的文字；在模板中重新输入这个名称即可消除此警告",
+              severity=Severity.WARNING, line=line)
+
+
+class _Context(Context):
+    """Names differing from a context name only by Unicode normalisation or spaces resolve to it."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        if value is missing:
+            meant = _loose_match(key, (*self.vars, *self.parent))
+            if meant is not None:
+                _warn_loose(key, meant)
+                return super().resolve_or_missing(meant)
+        return value
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox with the guards of the limits section, Chinese refusals and loose name matching."""
+
+    context_class = _Context
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        _check_structure(self, source, name, filename)
+        tree = super()._parse(source, name, filename)
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            raise _Refused(_NO_INCLUDE, node.lineno, "把要重复使用的文字写进这一部分，或用 {% macro %} 定义后在本文件中调用",
+                           "render.include")
+        result = _GuardTree().visit(tree)
+        assert isinstance(result, nodes.Template)
+        return result
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _step()
+        _check_binop(operator, left, right)
+        return _made(self.binop_table[operator](left, right))
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _step(_CALL_STEPS)
+        if not __self.is_safe_callable(__obj):
+            raise SecurityError(f"不能调用“{getattr(__obj, '__name__', type(__obj).__name__)}”")
+        args = _check_call(__obj, args, kwargs)
+        if isinstance(__obj, Macro | LoopContext):
+            state = _STATE.get()
+            if state is not None:
+                state.depth += 1
+                if state.depth > limits.TEMPLATE_MAX_CALL_DEPTH:
+                    _limit(f"宏的调用嵌套超过 {limits.TEMPLATE_MAX_CALL_DEPTH} 层（可能是没有终止条件的递归），已停止",
+                           "检查宏是否无条件地调用自己；正文模板很少需要递归")
+                try:
+                    return _made(__context.call(__obj, *args, **kwargs))
+                finally:
+                    state.depth -= 1
+        return _made(__context.call(__obj, *args, **kwargs))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _step()
+        value = super().getitem(obj, argument)
+        if isinstance(value, Undefined) and not isinstance(obj, Undefined):
+            meant = _loose_match(argument, obj if isinstance(obj, Mapping) else _attributes(obj))
+            if meant is not None:
+                _warn_loose(argument, meant)
+                return self.getitem(obj, meant)
+        return _made(value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _step()
+        value = super().getattr(obj, attribute)
+        if isinstance(value, Undefined) and not isinstance(obj, Undefined) and value._undefined_exception is not SecurityError:
+            meant = _loose_match(attribute, _attributes(obj) or (obj if isinstance(obj, Mapping) else ()))
+            if meant is not None:
+                _warn_loose(attribute, meant)
+                return self.getattr(obj, meant)
+        return value
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in _REFUSED_STR_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        return None  # str.format is refused (is_safe_attribute), not wrapped
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        if isinstance(obj, list | dict | set) and attribute in ("append", "extend", "insert", "pop", "remove",
+                                                              "clear", "update", "setdefault", "add", "sort",
+                                                              "reverse", "popitem", "discard", "difference_update",
+                                                              "intersection_update", "symmetric_difference_update"):
+            why = f"正文模板不能修改数据（“.{attribute}”）"
+        elif isinstance(obj, str) and attribute in _REFUSED_STR_METHODS:
+            why = f"正文模板不能使用文字的“.{attribute}”方法"
+        else:
+            why = f"正文模板不能访问内部属性“{attribute}”"
+        return self.undefined(why, obj=obj, name=attribute, exc=SecurityError)
+
+
+def _environment(sources: Sequence[SectionSource]) -> _Environment:
     by_name = {str(s.path): s.text for s in sources}
 
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
@@ -763,7 +1424,7 @@ def _environment(sources: Sequence[SectionSource]) -> SandboxedEnvironment:
             return None
         return by_name[name], name, lambda: True
 
-    env = SandboxedEnvironment(
+    env = _Environment(
         loader=FunctionLoader(load),
         undefined=_RecordingUndefined,
         autoescape=False,
@@ -774,7 +1435,15 @@ def _environment(sources: Sequence[SectionSource]) -> SandboxedEnvironment:
         cache_size=0,
         bytecode_cache=_COMPILED,
     )
-    env.filters.update(FILTERS)
+    for name, func in _JINJA_FILTERS.items():
+        env.filters[name] = _guard_filter(name, func)
+    env.filters.update({name: _guard_filter(name, func) for name, func in FILTERS.items()})
+    env.filters["skilldoc.loop"] = _guarded_loop
+    env.filters["skilldoc.concat"] = _guarded_concat
+    env.filters["skilldoc.made"] = _made
+    env.filters["skilldoc.literal"] = _made  # [a, b], (a, b), {k: v} with variables
+    env.globals["range"] = _guarded_range
+    env.globals.pop("lipsum", None)
     return env
 
 
@@ -810,6 +1479,8 @@ _SYNTAX_MESSAGES = (
 
 
 def _syntax_problem(exc: TemplateSyntaxError, display: str) -> Problem:
+    if isinstance(exc, _Refused):
+        return Problem(exc.message or "", Location(file=display, line=exc.lineno), exc.hint, Severity.ERROR, exc.code)
     message = "模板语法错误"
     hint = "检查 {{ }} 和 {% %} 是否成对、是否写全；原始信息：" + exc.message if exc.message else None
     for pattern, chinese in _SYNTAX_MESSAGES:
@@ -861,6 +1532,26 @@ def _strip_illegal(state: _RenderState, text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
+def _render(state: _RenderState, template: Template, context: Mapping[str, object]) -> str:
+    """``template.render(context)``, stopping once the output passes TEMPLATE_MAX_CHARS."""
+    out: list[str] = []
+    total = 0
+    chunks = template.root_render_func(template.new_context(dict(context)))
+    try:
+        for chunk in chunks:
+            total += len(chunk)
+            if total > limits.TEMPLATE_MAX_CHARS:
+                frame = chunks.gi_frame  # type: ignore[attr-defined]
+                line = template.get_corresponding_lineno(frame.f_lineno) if frame is not None else None
+                state.add("render.limit", f"这一部分生成的文字超过 {limits.TEMPLATE_MAX_CHARS:,} 个字符，已停止",
+                          f"每部分不超过 {form.SECTIONS[0].limit} 字；{_LIMIT_HINT}", line=line)
+                raise _LimitHit("output")
+            out.append(chunk)
+    except Exception:
+        template.environment.handle_exception()  # re-raises with the template's lines in the traceback
+    return "".join(out)
+
+
 def render_sections(
     app: Application, sources: Sequence[SectionSource], page_map: PageMap
 ) -> tuple[list[RenderedSection], list[Problem]]:
@@ -887,14 +1578,26 @@ def render_sections(
         text = ""
         try:
             try:
-                state.template = env.get_template(filename)
+                template = env.get_template(filename)
             except TemplateSyntaxError as exc:
                 problems.append(_syntax_problem(exc, state.display))
                 continue
+            except (RecursionError, MemoryError, SyntaxError):  # beyond what _check_structure catches
+                problems.append(Problem("模板结构过于复杂（嵌套太深），无法编译", Location(file=state.display),
+                                        _NESTING_HINT, Severity.ERROR, "render.limit"))
+                continue
+            state.template = template
+            state.deadline = time.monotonic() + limits.TEMPLATE_MAX_SECONDS
             try:
-                text = state.template.render(context)
-            except _Recorded:
+                text = _render(state, template, context)
+            except (_Recorded, _LimitHit):
                 pass  # already recorded with its line
+            except RecursionError as exc:
+                state.add("render.limit", "模板的调用嵌套太深，已停止", _LIMIT_HINT,
+                          line=_line_from_traceback(exc, filename))
+            except MemoryError as exc:
+                state.add("render.limit", "模板占用的内存过多，已停止", _LIMIT_HINT,
+                          line=_line_from_traceback(exc, filename))
             except SecurityError as exc:
                 state.add("render.security", f"模板中不允许的操作：{exc}",
                           "正文模板只能读取数据，不能调用内部方法", line=_line_from_traceback(exc, filename))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from readback import section_text
 
 from skilldoc import api
 from skilldoc.cli import cli
-from skilldoc.docx_form import section_text
 from skilldoc.errors import InputError
 from skilldoc.form import FORM_NAME, SECTIONS
 

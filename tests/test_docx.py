@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from readback import section_text
 
 from skilldoc import form
 from skilldoc.docx_form import (
@@ -27,16 +28,14 @@ from skilldoc.docx_form import (
     clean_xml_text,
     column_widths,
     default_template,
-    extract_text,
     format_number,
     make_template,
-    section_text,
     write_docx,
 )
 from skilldoc.errors import InputError, OutputError, Severity
 from skilldoc.markup import parse, plain_text
 from skilldoc.model import Application, Header, Occupation, OccupationYear, YearTotal
-from skilldoc.word import check_package
+from skilldoc.word import check_package, extract_text
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

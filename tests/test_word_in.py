@@ -476,7 +476,8 @@ def test_an_encrypted_section_docx_is_named_in_the_message(sample_dir: Path, run
 
 
 def test_section_texts_match_the_writer_side_reader(built: Path) -> None:
-    from skilldoc.docx_form import section_text
+    from readback import section_text
+
     from skilldoc.word import section_texts
 
     out = built / "output" / "申报书.docx"
