@@ -169,9 +169,11 @@ def overview(directory: str | Path, *, limit: int | None = None,
     page_map: dict[str, PageRange] = {}
     sources: list[SectionSource] = []
     planned_pages: dict[str, int] = {}
-    with tempfile.TemporaryDirectory(prefix="skilldoc-") as tmp:
+    from .workdirs import work_folder  # locked while in use: a later run's sweep never takes it
+
+    with work_folder("skilldoc-") as tmp:
         try:
-            prepared = pipeline.prepare(root, Path(tmp), limit=limit, standards=standards, toc=False)
+            prepared = pipeline.prepare(root, tmp, limit=limit, standards=standards, toc=False)
         except InputError as exc:
             problems.extend(exc.problems)
             app, sources = _read_what_can_be_read(root)
