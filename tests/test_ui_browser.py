@@ -1,6 +1,6 @@
 """The workbench in a real browser: Debian's Chromium driven by Playwright, the real server on a free port.
 
-CI installs ``chromium`` (scripts/install-system-deps.sh) and the ``playwright`` package (test extra);
+CI installs ``chromium`` (scripts/install-system-deps.sh --test) and the ``playwright`` package (test extra);
 Playwright's own browser download is not used.  These tests do not skip: a missing Chromium fails them.
 """
 
@@ -30,7 +30,7 @@ TOKEN = "browser-test-token"
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Chromium is required: run scripts/install-system-deps.sh"
+    assert Path(CHROMIUM).exists(), "Chromium is required: run scripts/install-system-deps.sh --test"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
