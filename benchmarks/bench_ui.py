@@ -155,13 +155,11 @@ def main() -> None:
 
 
 def _set_org_name(workbook: Path, name: str) -> None:
-    """Change 申报单位名称 and save the workbook (openpyxl: what Excel or WPS does on Ctrl+S, for the checks)."""
+    """Change 申报单位名称 (基本信息!C2) and save, as Excel or WPS would on Ctrl+S (as far as the checks see)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(workbook)
-    ws = wb["基本信息"]
-    cell = next(row[2] for row in ws.iter_rows(min_row=2) if row[1].value == "申报单位名称")
-    cell.value = name
+    wb["基本信息"]["C2"] = name
     wb.save(workbook)
 
 
