@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -263,8 +263,10 @@ def _docx_warnings_key(app: Application, sections: Sequence[RenderedSection]) ->
 
     try:
         h = hashlib.sha256(f"docx-warnings {_DOCX_WARNINGS_VERSION}\0".encode())
-        # pickle only to digest the values (never unpickled): equal bytes mean equal content
-        h.update(pickle.dumps((app, tuple(sections)), protocol=5))
+        # pickle only to digest the values (never unpickled): equal bytes mean equal content.  The
+        # writer never reads evidence passwords: left out, so no on-disk key derives from one.
+        unlocked = replace(app, evidence=tuple(replace(e, password=None) for e in app.evidence))
+        h.update(pickle.dumps((unlocked, tuple(sections)), protocol=5))
         template = template_path("docx", "申报书.docx")
         h.update(f"{template}\0".encode() + template.read_bytes())
         here = Path(__file__).resolve().parent

@@ -396,3 +396,7 @@ def test_check_reuses_the_docx_warnings_while_what_is_written_is_unchanged(
     edited = [dataclasses.replace(prepared.rendered[0], text=prepared.rendered[0].text + "。"), *prepared.rendered[1:]]
     with pytest.raises(AssertionError, match="written again"):
         pipeline.docx_warnings(app, edited, tmp_path)
+
+    # an evidence password (never written into the DOCX) is no part of the on-disk key
+    locked = dataclasses.replace(app, evidence=tuple(dataclasses.replace(e, password="口令123") for e in app.evidence))
+    assert pipeline._docx_warnings_key(locked, prepared.rendered) == pipeline._docx_warnings_key(app, prepared.rendered)
