@@ -31,6 +31,8 @@ MEMO_WORKBOOKS = 4
 MEMO_EVIDENCE_FILES = 2048
 # Compiled section templates kept in-process (eight sections; an editor compiles each version it previews).
 MEMO_TEMPLATES = 64
+# Warnings of writing 申报书.docx, by a digest of what is written (``check`` reuses them).
+MEMO_DOCX_WARNINGS = 8
 
 # --- files of any kind -------------------------------------------------------------
 

@@ -13,10 +13,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .form import HEADER_BY_KEY, Section
-from .markup import Block
+
+if TYPE_CHECKING:  # annotations only: `skilldoc bundle` imports this module and needs no markup parser
+    from .markup import Block
 
 Value = str | int | Decimal | dt.date | None
 

@@ -474,7 +474,8 @@ def test_bundle_command_imports_no_heavy_libraries(tmp_path: Path) -> None:
             "try:\n    runpy.run_module('skilldoc', run_name='__main__')\n"
             "except SystemExit as e:\n    assert not e.code, e.code\n"
             "heavy = ('openpyxl', 'jinja2', 'docx', 'fontTools.subset', 'numpy', 'skilldoc.evidence.images',"
-            " 'skilldoc.workbook', 'skilldoc.pipeline', 'skilldoc.office', 'xml.sax', 'urllib.request')\n"
+            " 'skilldoc.workbook', 'skilldoc.pipeline', 'skilldoc.office', 'skilldoc.markup', 'xml.sax',"
+            " 'urllib.request')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))")
     proc = subprocess.run([sys.executable, "-c", code, str(ROT), str(BOXES), "-o", str(out)],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)

@@ -19,7 +19,7 @@ from skilldoc.cache import CACHE_ENV, DiskCache, Memo, cache_root, clear_memos, 
 from skilldoc.evidence import sources
 from skilldoc.evidence.sources import prepare_inputs
 from skilldoc.form import LAYOUT
-from skilldoc.model import EvidenceItem
+from skilldoc.model import EvidenceItem, Header
 
 # --- the on-disk cache ---------------------------------------------------------------
 
@@ -361,3 +361,42 @@ def test_pdf_facts_are_kept_across_runs_but_never_for_an_encrypted_file(tmp_path
     assert [bi.pages for bi in again] == [bi.pages for bi in first] and again[0].pages == 3
     assert parsed == [locked]  # the plain PDF was not parsed again
     assert again[1].files[0].password == "openpassword"
+
+
+# --- what writing the DOCX warns about, reused by check --------------------------------
+
+
+def test_check_reuses_the_docx_warnings_while_what_is_written_is_unchanged(
+        sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from skilldoc import docx_form
+
+    prepared = pipeline.prepare(sample_dir, tmp_path, toc=False)
+    app = prepared.loaded.app
+    dirty = dataclasses.replace(app, header=Header({**app.header, "org_name": "绍兴\x07技师学院"}))
+    first = pipeline.docx_warnings(dirty, prepared.rendered, tmp_path)
+    assert [p.code for p in first] == ["docx.control_char"] and "U+0007" in first[0].message
+    assert pipeline.docx_warnings(app, prepared.rendered, tmp_path) == []
+
+    def refuse(*args: object, **kwargs: object) -> list[object]:
+        raise AssertionError("the DOCX was written again")
+
+    monkeypatch.setattr(docx_form, "write_docx", refuse)
+    clear_memos()  # a new process: the warnings come from the on-disk cache, the same Problem objects
+    assert pipeline.docx_warnings(dirty, prepared.rendered, tmp_path) == first
+    assert pipeline.docx_warnings(app, prepared.rendered, tmp_path) == []
+    report = api.check(sample_dir)  # the command reuses them too
+    assert not [p for p in report.findings if p.code.startswith("docx.")]
+
+    # anything written that changes (a value, a section's text) is written again
+    other = dataclasses.replace(app, header=Header({**app.header, "org_name": "另一所技师学院"}))
+    with pytest.raises(AssertionError, match="written again"):
+        pipeline.docx_warnings(other, prepared.rendered, tmp_path)
+    edited = [dataclasses.replace(prepared.rendered[0], text=prepared.rendered[0].text + "。"), *prepared.rendered[1:]]
+    with pytest.raises(AssertionError, match="written again"):
+        pipeline.docx_warnings(app, edited, tmp_path)
+
+    # an evidence password (never written into the DOCX) is no part of the on-disk key
+    locked = dataclasses.replace(app, evidence=tuple(dataclasses.replace(e, password="口令123") for e in app.evidence))
+    assert pipeline._docx_warnings_key(locked, prepared.rendered) == pipeline._docx_warnings_key(app, prepared.rendered)
