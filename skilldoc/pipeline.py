@@ -225,20 +225,26 @@ def prepare(directory: Path, workdir: Path, *, limit: int | None = None, duplex:
 
 def check(directory: Path, *, limit: int | None = None,
           standards: Sequence[str | Path] = ("national",)) -> CheckReport:
-    """Run every check and return the report (raises only when inputs cannot be read).
-
-    The report holds every warning ``build`` would give before writing the PDFs: those found
-    while reading (workbook, section encodings) and rendering (removed control characters),
-    and those of writing 申报书.docx (written to a scratch file here, or reused: see
-    :func:`docx_warnings`).
-    """
+    """Run every check and return the report (raises only when inputs cannot be read)."""
     with _workdir(None) as workdir:
-        prepared = prepare(directory, workdir, limit=limit, standards=standards, toc=False)
-        report = prepared.report
-        extra = [*prepared.warnings, *docx_warnings(prepared.loaded.app, prepared.rendered, workdir)]
-        known = {(p.code, p.message, str(p.location)) for p in report.findings}
-        report.findings[:0] = [p for p in extra if (p.code, p.message, str(p.location)) not in known]
-        return report
+        return checked(directory, workdir, limit=limit, standards=standards).report
+
+
+def checked(directory: Path, workdir: Path, *, limit: int | None = None,
+            standards: Sequence[str | Path] = ("national",)) -> Prepared:
+    """:func:`prepare` for checking: the report holds every warning ``build`` would give.
+
+    That is, before writing the PDFs: those found while reading (workbook, section encodings)
+    and rendering (removed control characters), and those of writing 申报书.docx (written to a
+    scratch file here, or reused: see :func:`docx_warnings`).  ``check`` and the workbench's
+    总览 both go through here, so they report the same findings.
+    """
+    prepared = prepare(directory, workdir, limit=limit, standards=standards, toc=False)
+    report = prepared.report
+    extra = [*prepared.warnings, *docx_warnings(prepared.loaded.app, prepared.rendered, workdir)]
+    known = {(p.code, p.message, str(p.location)) for p in report.findings}
+    report.findings[:0] = [p for p in extra if (p.code, p.message, str(p.location)) not in known]
+    return prepared
 
 
 # What writing 申报书.docx warns about (a template's missing styles or placeholders, control

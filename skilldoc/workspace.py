@@ -133,7 +133,7 @@ class Overview:
     root: Path
     version: str
     report: CheckReport | None  # None when the inputs could not be read (see ``problems``)
-    problems: list[Problem]  # input errors and reading warnings (the report's findings are separate)
+    problems: list[Problem]  # input errors when there is no report (its findings hold the warnings)
     app: Application | None
     page_map: dict[str, PageRange]
     sources: list[SectionSource]
@@ -173,13 +173,12 @@ def overview(directory: str | Path, *, limit: int | None = None,
 
     with work_folder("skilldoc-") as tmp:
         try:
-            prepared = pipeline.prepare(root, tmp, limit=limit, standards=standards, toc=False)
+            prepared = pipeline.checked(root, tmp, limit=limit, standards=standards)
         except InputError as exc:
             problems.extend(exc.problems)
             app, sources = _read_what_can_be_read(root)
         else:
-            report = prepared.report
-            problems.extend(prepared.warnings)
+            report = prepared.report  # its findings hold the reading and rendering warnings too
             app, sources = prepared.loaded.app, prepared.loaded.sources
             if prepared.plan is not None:
                 page_map = dict(prepared.plan.page_map)

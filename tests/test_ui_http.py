@@ -425,3 +425,22 @@ def test_section_written_in_word_is_read_only(client: TestClient, sample_dir: Pa
     r = client.post("/api/save", json={"number": 3, "text": "x", "base_version": None}, headers=ORIGIN)
     assert r.status_code == 409 and "Word" in r.json()["error"]
     assert not (sample_dir / "sections" / "3-师资队伍.md").exists()
+
+
+def test_overview_reports_the_same_findings_as_check(sample_dir: Path) -> None:
+    """The 总览 is the check report: a GBK section and a control character warn in both, once each."""
+    from skilldoc import api
+
+    section = sample_dir / "sections" / "2-工作基础.md"
+    text = section.read_text(encoding="utf-8")
+    section.write_bytes((text + "\n\n补充说明\x07一段。\n").encode("gb18030"))
+    report = api.check(sample_dir)
+    overview = api.overview(sample_dir)
+    assert overview.report is not None
+
+    def codes(findings: list) -> list[tuple[str, str]]:
+        return sorted((p.code, str(p.location)) for p in findings)
+
+    assert codes(overview.findings) == codes(report.findings)
+    assert {"section.encoding"} <= {p.code for p in overview.findings}
+    assert len(overview.warnings) == len(report.warnings) >= 2
