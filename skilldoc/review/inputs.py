@@ -195,21 +195,16 @@ def review_one(c: Candidate, index: int, *, limit: int | None, standards: Sequen
 
 
 def _review_folder(r: Reviewed, limit: int | None, standards: Sequence[str | Path]) -> None:
-    import shutil
-    import tempfile
-
     from ..pipeline import prepare
+    from ..workdirs import work_folder  # locked while in use: a killed run's folder is swept later
 
     kind = file_kind(r.candidate.path / LAYOUT.workbook)
     if kind is not None:
         r.problems.append(Problem(f"{LAYOUT.workbook} 是{kind}，不是工作簿文件",
                                   Location(str(r.candidate.path / LAYOUT.workbook)), code="review.input"))
         return
-    workdir = Path(tempfile.mkdtemp(prefix="skilldoc-review-"))
-    try:
+    with work_folder("skilldoc-") as workdir:
         prepared = prepare(r.candidate.path, workdir, limit=limit, standards=standards, toc=False)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     r.app = prepared.loaded.app
     r.report = prepared.report
     r.evidence_pages = prepared.plan.evidence_pages if prepared.plan is not None else None

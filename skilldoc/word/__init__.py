@@ -39,7 +39,6 @@ def load_form(path: Path) -> FormDocument:
 
     Without LibreOffice the .doc gets its own message saying how to save it as .docx.
     """
-    import tempfile
 
     from ..errors import Location, Problem, Severity
     from .ooxml import DocxProblem
@@ -54,7 +53,9 @@ def load_form(path: Path) -> FormDocument:
 
         if find_soffice() is None:
             raise
-        with tempfile.TemporaryDirectory(prefix="skilldoc-doc-") as tmp:
+        from ..workdirs import work_folder
+
+        with work_folder("skilldoc-") as tmp:
             document = read_form(convert_to_docx(path, Path(tmp)), shown_as=path)
     document.problems.insert(0, Problem(
         "这是旧版 Word 文档（.doc），已用 LibreOffice 转换为 .docx 后读取", Location(str(path)),
