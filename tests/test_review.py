@@ -482,3 +482,26 @@ def test_check_a_hand_made_docx_with_the_rubric(tmp_path: Path) -> None:
     assert "培训成果·上年度培训量（10分）：10 分 [按数据]" in result.output  # 2600 人次 read from the Word table
     assert "设施设备·基地培训场地（15分）：15 分 [按数据]" in result.output  # 12,000 m²
     assert "申报书中没有证明材料清单，无法判断" in result.output
+
+
+def test_a_docx_shows_no_made_up_zero_for_what_the_form_lacks(reviewed: tuple[Path, str], tmp_path: Path) -> None:
+    """The form has no 专家团队 or per-occupation equipment: the figures are blank, not 0, and the
+    推荐报告 does not claim “0个职业…配有…设备” or “至少有0名专家” for a hand-made 申报书."""
+    import docx
+
+    out, _ = reviewed
+    rows = _rows(out / "审核汇总表.xlsx", "审核汇总")
+    col = {title: i for i, title in enumerate(rows[0])}
+    hand = next(r for r in rows[1:] if r[1] == "09-手工申报书.docx")
+    for title in ("有匹配设备的职业（个）", "每个职业最少专家（名）", "各职业专家（名）", "培训合格率（%）"):
+        assert hand[col[title]] is None, (title, hand[col[title]])
+    path = tmp_path / "申报书.docx"
+    _hand_made_docx(path)
+    final = tmp_path / "推荐"
+    result = CliRunner().invoke(cli, ["review", str(path), "-o", str(final), "--quota", "1"])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in docx.Document(str(final / "推荐报告.docx")).paragraphs)
+    assert "建议推荐，排序第1" in text
+    assert "0个职业" not in text and "至少有0名" not in text and "：0 个" not in text and "：0 名" not in text
+    assert "合格率 未填写" not in text  # the form has no such cell: not the applicant's omission
+    assert "未核对" in text

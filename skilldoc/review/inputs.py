@@ -71,7 +71,13 @@ class Reviewed:
         return [o.name for o in self.app.occupations] if self.app is not None else []
 
     def figure(self, metric: str) -> Measurement | None:
-        return METRICS[metric](self.app) if self.app is not None else None
+        """The application's figure; None when there is none — for a 申报书.docx, the form has no cells
+        for the figures in ``api.NOT_ON_FORM`` (they would read 0, which the form does not say)."""
+        from ..api import NOT_ON_FORM
+
+        if self.app is None or (self.candidate.kind == "docx" and metric in NOT_ON_FORM):
+            return None
+        return METRICS[metric](self.app)
 
     @property
     def reason(self) -> str:

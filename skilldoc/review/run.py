@@ -192,7 +192,8 @@ def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard])
         failed, unchecked = r.failed, r.unchecked
         result = f"未达标 {len(failed)} 项" if failed else f"达标（{len(unchecked)} 项未核对）" if unchecked else "全部达标"
         latest = r.app.latest_year
-        experts = "、".join(f"{o.name} {len(r.app.experts_for(o.name))}" for o in r.app.occupations)
+        experts = "、".join(f"{o.name} {len(r.app.experts_for(o.name))}" for o in r.app.occupations) \
+            if r.figure("min_experts_per_occupation") is not None else None  # a .docx has no 专家团队
         row += [result, latest.year if latest else None, _value(r.figure("latest_trained")),
                 _percent(r.figure("latest_advanced_ratio")), _value(r.figure("equipment_value_total")),
                 _value(r.figure("occupations_with_equipment")), _value(r.figure("min_experts_per_occupation")),
@@ -338,10 +339,17 @@ def _recommend_sheets(decisions: Sequence[scoring.Decision], quota: int,
     return [Table("推荐汇总", columns, rows, frozen_columns=3, notes=notes)]
 
 
-def _fmt_value(m: Measurement | None, suffix: str = "") -> str:
+UNCHECKED = "未核对"  # a figure the 申报书.docx form has no cell for (not the applicant's omission)
+
+
+def _fmt_value(m: Measurement | None, suffix: str = "", *, on_form: bool = True) -> str:
     if m is None or m.value is None:
-        return "未填写"
+        return "未填写" if on_form else UNCHECKED
     return f"{fmt_number(m.value)}{suffix}"
+
+
+def _unit(value: str, unit: str) -> str:
+    return value if value in ("未填写", UNCHECKED) else f"{value} {unit}"
 
 
 def _paragraph_values(d: scoring.Decision, rank: int, standard_title: str) -> dict[str, object]:
@@ -349,14 +357,16 @@ def _paragraph_values(d: scoring.Decision, rank: int, standard_title: str) -> di
     assert r.app is not None and r.report is not None
     latest = r.app.latest_year
     ratio = _percent(r.figure("latest_advanced_ratio"))
+    on_form = r.candidate.kind != "docx"
     return {
         "单位名称": r.name, "单位类别": r.category or "未填写", "申报职业": "、".join(r.occupations) or "未填写",
         "年度": latest.year if latest else "", "培训数量": _fmt_value(r.figure("latest_trained")),
         "高级工占比": f"{ratio}%" if ratio is not None else "未填写",
         "设备总值": _fmt_value(r.figure("equipment_value_total")),
-        "匹配设备职业数": _fmt_value(r.figure("occupations_with_equipment")),
-        "最少专家数": _fmt_value(r.figure("min_experts_per_occupation")),
-        "合格率": _fmt_value(r.figure("latest_pass_rate"), "%"), "满意率": _fmt_value(r.figure("latest_satisfaction"), "%"),
+        "匹配设备职业数": _fmt_value(r.figure("occupations_with_equipment"), on_form=on_form),
+        "最少专家数": _fmt_value(r.figure("min_experts_per_occupation"), on_form=on_form),
+        "合格率": _fmt_value(r.figure("latest_pass_rate"), "%", on_form=on_form),
+        "满意率": _fmt_value(r.figure("latest_satisfaction"), "%", on_form=on_form),
         "标准名称": standard_title, "达标项数": sum(1 for t in r.report.thresholds if t.passed),
         "未核对项数": len(r.unchecked),
         "总分": f"{d.score.total:.2f}" if d.score is not None else "", "排名": rank,
@@ -386,8 +396,10 @@ def _report_content(decisions: Sequence[scoring.Decision], quota: int, standards
         values = _paragraph_values(d, d.order, standard_title)
         figures = [
             f"最近年度（{values['年度']}年）培训数量：{values['培训数量']} 人次，高级工及以上占比 {values['高级工占比']}",
-            f"教学实训设备总值：{values['设备总值']} 万元；有相匹配实训设备的职业（工种）：{values['匹配设备职业数']} 个",
-            f"每个职业（工种）最少专家：{values['最少专家数']} 名；培训合格率 {values['合格率']}，满意率 {values['满意率']}",
+            f"教学实训设备总值：{values['设备总值']} 万元；"
+            f"有相匹配实训设备的职业（工种）：{_unit(str(values['匹配设备职业数']), '个')}",
+            f"每个职业（工种）最少专家：{_unit(str(values['最少专家数']), '名')}；"
+            f"培训合格率 {values['合格率']}，满意率 {values['满意率']}",
         ]
         parts.append(RecommendedPart(f"（{_CN[d.order - 1] if d.order <= len(_CN) else d.order}）{r.name}",
                                      figures, render_paragraph(path, source, values)))
