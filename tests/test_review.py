@@ -505,3 +505,19 @@ def test_a_docx_shows_no_made_up_zero_for_what_the_form_lacks(reviewed: tuple[Pa
     assert "0个职业" not in text and "至少有0名" not in text and "：0 个" not in text and "：0 名" not in text
     assert "合格率 未填写" not in text  # the form has no such cell: not the applicant's omission
     assert "未核对" in text
+
+
+def test_score_sheet_headings_are_not_cut_off(reviewed: tuple[Path, str]) -> None:
+    """The item headings wrap in their 12-wide columns: LibreOffice fits about 7 CJK characters a line
+    of the bold heading, about 16 points a line; the header row must be tall enough for the longest."""
+    import math
+
+    out, _ = reviewed
+    wb = load_workbook(out / "评分表-专家01.xlsx")
+    ws = wb["评分"]
+    headings = [str(ws.cell(row=3, column=c).value) for c in range(4, 4 + 13)]
+    assert all(ws.column_dimensions[ws.cell(row=3, column=c).column_letter].width <= 12 for c in range(4, 17))
+    lines = max(math.ceil(len(h) / 7) for h in headings)  # 培训成果·上年度培训高级工及以上等级技能人才（10分）: 4
+    assert lines >= 4
+    assert ws.row_dimensions[3].height >= 15 * lines, (ws.row_dimensions[3].height, lines)
+    wb.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import re
 import tempfile
@@ -268,6 +269,7 @@ FIRST_ROW = 6  # the first application row
 ID_ROW = 4  # hidden: item ids
 EXPERT_CELL = "B2"
 FIXED_COLUMNS = ("编号", "来源", "申报单位名称")
+ITEM_WIDTH = 12.0  # the column of an item's scores
 
 
 def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) -> None:
@@ -301,7 +303,9 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
         cell = ws.cell(row=5, column=col, value=pts)
         cell.font, cell.alignment, cell.border = BOLD, CENTER, BORDER
     ws.cell(row=5, column=total_col, value=sum(spec.points)).font = BOLD
-    ws.row_dimensions[3].height = 48
+    # item headings wrap in their ITEM_WIDTH columns (bold CJK: about 2 width units a character plus margins)
+    lines = max((math.ceil(text_width(h) / (ITEM_WIDTH - 1)) for h in spec.headings), default=3)
+    ws.row_dimensions[3].height = max(48, 16 * lines)
 
     validations: dict[tuple[int, int, bool], DataValidation] = {}
     for r, row in enumerate(spec.rows, start=FIRST_ROW):
@@ -344,7 +348,7 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
         remark.protection = Protection(locked=False)
 
     widths = [6.0, _fit([r.source for r in spec.rows], "来源"), _fit([r.name for r in spec.rows], "申报单位名称")]
-    widths += [12.0] * n_items + [8.0, 40.0]
+    widths += [ITEM_WIDTH] * n_items + [8.0, 40.0]
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=first_item_col)
