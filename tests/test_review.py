@@ -521,3 +521,20 @@ def test_score_sheet_headings_are_not_cut_off(reviewed: tuple[Path, str]) -> Non
     assert lines >= 4
     assert ws.row_dimensions[3].height >= 15 * lines, (ws.row_dimensions[3].height, lines)
     wb.close()
+
+
+def test_wrapped_column_titles_are_not_cut_off(ranked: tuple[Path, str], reviewed: tuple[Path, str]) -> None:
+    """Titles wider than their column wrap; LibreOffice fits about width/2 + 1 CJK characters a line,
+    about 16 points a line: row 1 must be tall enough for the longest (评分汇总表 cut them to one line)."""
+    import math
+
+    final, _ = ranked
+    out, _ = reviewed
+    for path, sheet in ((final / "评分汇总表.xlsx", "评分汇总"), (out / "审核汇总表.xlsx", "审核汇总")):
+        wb = load_workbook(path)
+        ws = wb[sheet]
+        need = max(math.ceil(len(str(c.value)) / (int(ws.column_dimensions[c.column_letter].width / 2) + 1))
+                   for c in ws[1] if c.value)
+        assert need >= 2, (path.name, need)
+        assert (ws.row_dimensions[1].height or 15) >= 15 * need, (path.name, ws.row_dimensions[1].height, need)
+        wb.close()

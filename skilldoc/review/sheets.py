@@ -144,8 +144,14 @@ def _landscape(ws: Worksheet, title_rows: str, *, one_page_wide: bool = False) -
     ws.print_title_rows = title_rows
 
 
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes wrapped in a column ``width`` wide (a unit of margin)."""
+    return math.ceil(text_width(text) / max(1.0, width - 1))
+
+
 def _write_table(ws: Worksheet, table: Table) -> None:
     _landscape(ws, "1:1")
+    header_lines = 1
     for col, column in enumerate(table.columns, start=1):
         cell = ws.cell(row=1, column=col)
         put(cell, column.title)
@@ -153,6 +159,9 @@ def _write_table(ws: Worksheet, table: Table) -> None:
         letter = get_column_letter(col)
         width = column.width or _fit([r[col - 1] for r in table.rows], column.title)
         ws.column_dimensions[letter].width = width
+        header_lines = max(header_lines, _lines(column.title, width))
+    if header_lines > 1:  # a wrapped title is cut off unless its row is tall enough
+        ws.row_dimensions[1].height = 16 * header_lines
     for r, row in enumerate(table.rows, start=2):
         for col, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=col)
@@ -304,7 +313,7 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
         cell.font, cell.alignment, cell.border = BOLD, CENTER, BORDER
     ws.cell(row=5, column=total_col, value=sum(spec.points)).font = BOLD
     # item headings wrap in their ITEM_WIDTH columns (bold CJK: about 2 width units a character plus margins)
-    lines = max((math.ceil(text_width(h) / (ITEM_WIDTH - 1)) for h in spec.headings), default=3)
+    lines = max((_lines(h, ITEM_WIDTH) for h in spec.headings), default=3)
     ws.row_dimensions[3].height = max(48, 16 * lines)
 
     validations: dict[tuple[int, int, bool], DataValidation] = {}
