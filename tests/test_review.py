@@ -538,3 +538,14 @@ def test_wrapped_column_titles_are_not_cut_off(ranked: tuple[Path, str], reviewe
         assert need >= 2, (path.name, need)
         assert (ws.row_dimensions[1].height or 15) >= 15 * need, (path.name, ws.row_dimensions[1].height, need)
         wb.close()
+
+
+def test_each_run_says_what_to_do_next(reviewed: tuple[Path, str], ranked: tuple[Path, str], inbox: Path,
+                                        tmp_path: Path) -> None:
+    first = CliRunner().invoke(cli, ["review", str(inbox / "01-示范"), "-o", str(tmp_path / "一")])
+    assert first.exit_code == 0, first.output
+    assert "下一步" in first.output and "--score-sheets" in first.output and "--quota" in first.output
+    _, handed_out = reviewed  # score sheets made: hand them out, then collect them
+    assert "下一步" in handed_out and "--scores" in handed_out
+    _, final = ranked  # recommended: read the draft report
+    assert "下一步" in final and "推荐报告" in final.split("下一步", 1)[1]

@@ -84,7 +84,20 @@ class ReviewResult:
             lines.append("推荐：" + ("、".join(f"{d.order}. {d.reviewed.name}" for d in chosen) or "无"))
         lines.append("输出：")
         lines += [f"  {label}：{path}" for label, path in self.outputs.items()]
+        lines.append("下一步：" + self._next_step())
         return "\n".join(lines)
+
+    def _next_step(self) -> str:
+        if "推荐报告" in self.outputs:
+            return ("核对 推荐汇总表 和 推荐报告（草稿）：逐条核对“未核对”的项目和“评分标记”，"
+                    "修改推荐理由后定稿。")
+        if "评分汇总表" in self.outputs:
+            return "核对“评分标记”后，同样的命令加 --quota N（盟市 3，省 5）按名额推荐，生成推荐报告。"
+        if any(label.startswith("评分表") for label in self.outputs):
+            return ("把评分表分发给各位专家填写（黄色单元格）；收回后运行 skilldoc review 同样的申报 -o 输出文件夹 "
+                    "--rubric 同一评审细则 --scores 收回的评分表文件夹 --quota N。")
+        return ("核对审核汇总表中红色、黄色的项目；需要专家评分时加 --rubric gaojineng-jidi --score-sheets N"
+                "（N 为专家人数）生成评分表；不评分时加 --quota N（盟市 3，省 5）直接按名额推荐。")
 
 
 def review(inputs: Sequence[Path], out_dir: Path, options: ReviewOptions) -> ReviewResult:
