@@ -549,3 +549,19 @@ def test_each_run_says_what_to_do_next(reviewed: tuple[Path, str], ranked: tuple
     assert "下一步" in handed_out and "--scores" in handed_out
     _, final = ranked  # recommended: read the draft report
     assert "下一步" in final and "推荐报告" in final.split("下一步", 1)[1]
+
+
+def test_the_same_unit_twice_is_pointed_out(tmp_path: Path) -> None:
+    """A unit that sent its folder and its 申报书.docx (or applied twice) is named on screen and in 说明."""
+    root = tmp_path / "收到的申报"
+    root.mkdir()
+    _hand_made_docx(root / "01-手工.docx")
+    _hand_made_docx(root / "02-再次提交.docx")
+    out = tmp_path / "审核结果"
+    result = CliRunner().invoke(cli, ["review", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "A02" in result.output and "A01" in result.output and "申报单位名称相同" in result.output
+    rows = _rows(out / "审核汇总表.xlsx", "审核汇总")
+    col = {title: i for i, title in enumerate(rows[0])}
+    second = next(r for r in rows[1:] if r[0] == "A02")
+    assert "与 A01 申报单位名称相同" in str(second[col["说明"]])

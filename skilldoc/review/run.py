@@ -77,6 +77,8 @@ class ReviewResult:
                 lines.append(f"  {r.id} {r.source}：无法审核：{r.reason}")
         for p in self.skipped:
             lines.append(f"  已跳过（不是申报文件夹或申报书）：{p}")
+        for later, first in same_unit(self.reviewed).items():
+            lines.append(f"  {later} {_DUPLICATE.format(first)}")
         if self.scores is not None:
             lines.append(f"评分：{len(self.scores.experts)} 位专家，{len(self.scores.flags)} 处需要核对（见 评分汇总表 的“评分标记”）。")
         if self.decisions:
@@ -98,6 +100,23 @@ class ReviewResult:
                     "--rubric 同一评审细则 --scores 收回的评分表文件夹 --quota N。")
         return ("核对审核汇总表中红色、黄色的项目；需要专家评分时加 --rubric gaojineng-jidi --score-sheets N"
                 "（N 为专家人数）生成评分表；不评分时加 --quota N（盟市 3，省 5）直接按名额推荐。")
+
+
+_DUPLICATE = "与 {} 申报单位名称相同，请核对是否同一单位重复申报"
+
+
+def same_unit(reviewed: Sequence[Reviewed]) -> dict[str, str]:
+    """编号 of each application whose 申报单位名称 an earlier one already has → the earlier one's 编号."""
+    first: dict[str, str] = {}
+    later: dict[str, str] = {}
+    for r in reviewed:
+        if r.ok:
+            key = "".join(r.name.split())
+            if key in first:
+                later[r.id] = first[key]
+            else:
+                first[key] = r.id
+    return later
 
 
 def review(inputs: Sequence[Path], out_dir: Path, options: ReviewOptions) -> ReviewResult:
@@ -193,6 +212,7 @@ def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard])
                 Column("说明", width=50)]
 
     rows = []
+    duplicates = same_unit(reviewed)
     for r in reviewed:
         row: list[Value] = [r.id, r.source, r.name, r.category, "、".join(r.occupations)]
         if not r.ok:
@@ -222,6 +242,7 @@ def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard])
         notes = [f"{t.article} {t.requirement or t.rule}：{t.actual}" for t in failed]
         notes += [f"未核对（申报书表格中没有这项数据）：{t.article} {t.requirement or t.rule}" for t in unchecked]
         notes += [f"{sc.section.title} 超出 {sc.over} 字" for sc in r.report.sections if sc.over]
+        notes += [_DUPLICATE.format(duplicates[r.id])] if r.id in duplicates else []
         row += [r.evidence_pages, len(r.report.errors), len(r.report.warnings), "；".join(notes)]
         rows.append(row)
     sheets: list[Table | TextSheet] = [Table("审核汇总", columns, rows, frozen_columns=3, notes=(
