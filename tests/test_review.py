@@ -565,3 +565,13 @@ def test_the_same_unit_twice_is_pointed_out(tmp_path: Path) -> None:
     col = {title: i for i, title in enumerate(rows[0])}
     second = next(r for r in rows[1:] if r[0] == "A02")
     assert "与 A01 申报单位名称相同" in str(second[col["说明"]])
+
+
+def test_a_single_allowed_score_reads_as_one_number(reviewed: tuple[Path, str]) -> None:
+    out, _ = reviewed
+    wb = load_workbook(out / "评分表-专家01.xlsx")
+    prompts = {dv.prompt for dv in wb["评分"].data_validations.dataValidation}
+    errors = {dv.error for dv in wb["评分"].data_validations.dataValidation}
+    wb.close()
+    assert "允许 10 分" in prompts and "允许 0–4 分" in prompts
+    assert not any("10–10" in p or "15–15" in p for p in prompts | errors), prompts | errors

@@ -337,10 +337,11 @@ def write_score_sheet(path: Path, spec: ScoreSheetSpec, *, when: dt.datetime) ->
             if dv is None:
                 dv = DataValidation(type="decimal", operator="between", formula1=str(sc.low),
                                     formula2=str(sc.high), allow_blank=True)
-                dv.error = f"该项分数应在 {sc.low}–{sc.high} 分之间。"
+                span = f"{sc.low}" if sc.low == sc.high else f"{sc.low}–{sc.high}"
+                dv.error = f"该项分数应为 {span} 分。" if sc.low == sc.high else f"该项分数应在 {span} 分之间。"
                 dv.errorTitle = "分数超出范围"
                 dv.showErrorMessage = True
-                dv.prompt = f"允许 {sc.low}–{sc.high} 分"
+                dv.prompt = f"允许 {span} 分"
                 dv.promptTitle = "分数范围"
                 dv.showInputMessage = True
                 validations[key] = dv
