@@ -60,6 +60,7 @@ CLICK_MESSAGES = {
     "{value!r} is not a valid {number_type}.": "“{value}”不是整数。",
     "{value!r} is not {choice}.": "“{value}”不是可选值 {choice}。",
     "{value!r} is not one of {choices}.": "“{value}”不是可选值（{choices}）之一。",
+    "{value} is not in the range {range}.": "{value} 超出允许的范围（{range}）。",
     "{name} {filename!r} does not exist.": "{name}“{filename}”不存在。",
     "{name} {filename!r} is a file.": "“{filename}”是一个文件，这里需要的是文件夹。",
     "{name} {filename!r} is a directory.": "“{filename}”是一个文件夹，这里需要的是文件名。",

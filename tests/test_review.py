@@ -575,3 +575,11 @@ def test_a_single_allowed_score_reads_as_one_number(reviewed: tuple[Path, str]) 
     wb.close()
     assert "允许 10 分" in prompts and "允许 0–4 分" in prompts
     assert not any("10–10" in p or "15–15" in p for p in prompts | errors), prompts | errors
+
+
+def test_an_out_of_range_number_option_is_said_in_chinese(inbox: Path, tmp_path: Path) -> None:
+    for option, value in (("--quota", "0"), ("--score-sheets", "100000")):
+        result = CliRunner().invoke(cli, ["review", str(inbox / "01-示范"), "-o", str(tmp_path), option, value])
+        assert result.exit_code == 2
+        assert "is not in the range" not in result.output and f"{value} 超出允许的范围" in result.output, \
+            result.output
