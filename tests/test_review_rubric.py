@@ -218,3 +218,14 @@ def test_ties_are_broken_by_the_heaviest_category_then_shared() -> None:
     result = scoring.aggregate(rubric, apps, [sheet])
     assert [(a.app_id, a.rank, a.tied) for a in result.apps] == [("A03", 1, True), ("A02", 1, True),
                                                                   ("A01", 3, False)]
+
+
+def test_a_missing_number_in_a_rubric_is_called_missing(tmp_path: Path) -> None:
+    """Not “应为…整数，而不是“None””: the reviewer who wrote the file sees no Python words."""
+    path = tmp_path / "细则.toml"
+    path.write_text('name = "测试细则"\nkey = "t"\n[[categories]]\nname = "组织"\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_rubric(path)
+    messages = [p.message for p in exc.value.problems]
+    assert not any("None" in m for m in messages), messages
+    assert any("缺少“points”" in m for m in messages), messages

@@ -185,6 +185,9 @@ class _Loader:
 
     def integer(self, raw: Mapping[str, object], key: str, line: int | None, where: str) -> int:
         value = raw.get(key)
+        if value is None:
+            self.fail(f"{where}缺少“{key}”（不小于 0 的整数）", self.lines.key(line, key))
+            return 0
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             self.fail(f"{where}的“{key}”应为不小于 0 的整数，而不是“{value}”", self.lines.key(line, key))
             return 0
@@ -194,6 +197,9 @@ class _Loader:
                     points: int) -> tuple[int, int] | None:
         ok = (isinstance(value, list) and len(value) == 2
               and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
+        if value is None:
+            self.fail(f"{where}缺少“{key}”（两个整数 [最低分, 最高分]）", self.lines.key(line, key))
+            return None
         if not ok:
             self.fail(f"{where}的“{key}”应为两个整数 [最低分, 最高分]，而不是“{value}”", self.lines.key(line, key))
             return None
