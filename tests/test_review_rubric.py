@@ -229,3 +229,14 @@ def test_a_missing_number_in_a_rubric_is_called_missing(tmp_path: Path) -> None:
     messages = [p.message for p in exc.value.problems]
     assert not any("None" in m for m in messages), messages
     assert any("缺少“points”" in m for m in messages), messages
+
+
+def test_a_sheet_without_the_application_does_not_hide_the_other_experts() -> None:
+    """丁's sheet lacks A01: 甲's and 丙's scores still count, and 丁 is flagged once, not once per item."""
+    rubric = load_rubric("gaojineng-jidi")
+    ranges = [allowed(i, _app(), rubric) for i in rubric.items]
+    sheets = [_sheet("丁", {}), _sheet("甲", {"A01": {"org-structure": 4}}), _sheet("丙", {"A01": {"org-structure": 2}})]
+    result = scoring.aggregate(rubric, [("A01", "某单位", ranges)], sheets)
+    assert result.apps[0].items[0].score == Decimal("3.00")
+    missing = [f for f in result.flags if f.expert == "丁"]
+    assert len(missing) == 1 and missing[0].kind == "缺少评分" and missing[0].item == "", missing

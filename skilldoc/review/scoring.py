@@ -133,13 +133,15 @@ def aggregate(rubric: Rubric, apps: Sequence[tuple[str, str, Sequence[Allowed]]]
     results: list[AppScore] = []
     for app_id, name, ranges in apps:
         scored: list[ItemScore] = []
+        for sheet in sheets:  # once per sheet, not per item
+            if app_id not in sheet.scores:
+                flags.append(Flag(app_id, name, "", sheet.expert, "缺少评分", f"{sheet.source} 中没有这一申报"))
         for item, rng in zip(items, ranges, strict=True):
             valid: list[tuple[str, Decimal]] = []
             for sheet in sheets:
                 row = sheet.scores.get(app_id)
                 if row is None:
-                    flags.append(Flag(app_id, name, "", sheet.expert, "缺少评分", f"{sheet.source} 中没有这一申报"))
-                    break
+                    continue  # flagged above; the other experts' scores still count
                 raw = row.get(item.id)
                 if raw is None or raw == "":
                     if not rng.fixed:
