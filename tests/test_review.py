@@ -583,3 +583,26 @@ def test_an_out_of_range_number_option_is_said_in_chinese(inbox: Path, tmp_path:
         assert result.exit_code == 2
         assert "is not in the range" not in result.output and f"{value} 超出允许的范围" in result.output, \
             result.output
+
+
+def test_shares_are_rounded_as_check_rounds_them(tmp_path: Path) -> None:
+    """613/2350 = 26.085%: check and the 申报书 say 26.1%, so must 审核汇总表 and 推荐报告 (they said 26.0)."""
+    import docx
+
+    folder = tmp_path / "收到的申报" / "示范"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("output"))
+    wb = load_workbook(folder / "申报数据.xlsx")
+    for row in wb["培训总量"].iter_rows(min_row=2):
+        if row[0].value == 2021:
+            row[2].value = 613
+    wb.save(folder / "申报数据.xlsx")
+    checked = CliRunner().invoke(cli, ["check", str(folder)])
+    assert "26.1%（2021年 613/2350）" in checked.output
+    out = tmp_path / "审核结果"
+    result = CliRunner().invoke(cli, ["review", str(folder.parent), "-o", str(out), "--quota", "1"])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out / "审核汇总表.xlsx", "审核汇总")
+    col = rows[0].index("高级工及以上占比（%）")
+    assert float(rows[1][col]) == 26.1  # type: ignore[arg-type]
+    text = "\n".join(p.text for p in docx.Document(str(out / "推荐报告.docx")).paragraphs)
+    assert "高级工及以上占比 26.1%" in text and "26.0%" not in text

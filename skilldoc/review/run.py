@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from ..checks.report import format_text
@@ -18,6 +18,7 @@ from ..checks.standards import Measurement, Standard, fmt_number, load_standards
 from ..errors import SEVERITY_LABEL, InputError, Location, Problem, Severity
 from ..form import SECTIONS
 from ..reproducible import build_timestamp
+from ..values import round_half_up
 from . import scoring
 from .inputs import Reviewed, review_all
 from .paragraph import load_template, render_paragraph
@@ -190,7 +191,7 @@ def _value(m: Measurement | None) -> Decimal | None:
 
 def _percent(m: Measurement | None) -> Decimal | None:
     v = _value(m)
-    return v.quantize(Decimal("0.1"), rounding=ROUND_FLOOR) if v is not None else None
+    return round_half_up(v) if v is not None else None  # as check and the 申报书 round it
 
 
 def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard]) -> list[Table | TextSheet]:
@@ -199,7 +200,7 @@ def _summary_sheets(reviewed: Sequence[Reviewed], standards: Sequence[Standard])
     columns = [
         Column("编号"), Column("来源"), Column("申报单位名称", width=30), Column("单位类别"),
         Column("申报职业（工种）", width=36), Column("结果", colour="status"), Column("最近年度"),
-        Column("培训数量（人次）"), Column("高级工及以上占比（%）"), Column("设备总值（万元）"),
+        Column("培训数量（人次）"), Column("高级工及以上占比（%）", number_format="0.0"), Column("设备总值（万元）"),
         Column("有匹配设备的职业（个）"), Column("每个职业最少专家（名）"), Column("各职业专家（名）", width=36),
         Column("培训合格率（%）"), Column("满意率（%）"),
     ]
