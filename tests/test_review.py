@@ -549,6 +549,9 @@ def test_each_run_says_what_to_do_next(reviewed: tuple[Path, str], ranked: tuple
     assert "下一步" in handed_out and "--scores" in handed_out
     _, final = ranked  # recommended: read the draft report
     assert "下一步" in final and "推荐报告" in final.split("下一步", 1)[1]
+    assert "评分标记" in final.split("下一步", 1)[1]
+    unscored = CliRunner().invoke(cli, ["review", str(inbox / "01-示范"), "-o", str(tmp_path / "二"), "--quota", "1"])
+    assert "推荐报告" in unscored.output.split("下一步", 1)[1] and "评分标记" not in unscored.output
 
 
 def test_the_same_unit_twice_is_pointed_out(tmp_path: Path) -> None:

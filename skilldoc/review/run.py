@@ -92,8 +92,8 @@ class ReviewResult:
 
     def _next_step(self) -> str:
         if "推荐报告" in self.outputs:
-            return ("核对 推荐汇总表 和 推荐报告（草稿）：逐条核对“未核对”的项目和“评分标记”，"
-                    "修改推荐理由后定稿。")
+            flags = "和“评分标记”" if self.scores is not None else ""
+            return f"核对 推荐汇总表 和 推荐报告（草稿）：逐条核对“未核对”的项目{flags}，修改推荐理由后定稿。"
         if "评分汇总表" in self.outputs:
             return "核对“评分标记”后，同样的命令加 --quota N（盟市 3，省 5）按名额推荐，生成推荐报告。"
         if any(label.startswith("评分表") for label in self.outputs):
