@@ -609,3 +609,23 @@ def test_shares_are_rounded_as_check_rounds_them(tmp_path: Path) -> None:
     assert float(rows[1][col]) == 26.1  # type: ignore[arg-type]
     text = "\n".join(p.text for p in docx.Document(str(out / "推荐报告.docx")).paragraphs)
     assert "高级工及以上占比 26.1%" in text and "26.0%" not in text
+
+
+def test_an_application_no_expert_scored_is_not_ranked_on_its_automatic_points(
+        ranked: tuple[Path, str], inbox: Path, tmp_path: Path) -> None:
+    """Arrived after the sheets went out: no sheet has it. It is “没有专家评分”, not 第 N 名 on 25 分."""
+    late_inbox = tmp_path / "收到的申报"
+    shutil.copytree(inbox, late_inbox)
+    _make_application(late_inbox / "00-后到", "庚市技工学校（虚构）", {})
+    out = tmp_path / "推荐"
+    result = CliRunner().invoke(cli, ["review", str(late_inbox), "-o", str(out), "--rubric", RUBRIC,
+                                      "--scores", str(inbox.parent / "回收的评分表"), "--quota", "5"])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out / "推荐汇总表.xlsx", "推荐汇总")
+    header = rows[0]
+    late = next(r for r in rows[1:] if r[header.index("申报单位名称")] == "庚市技工学校（虚构）")
+    assert late[header.index("推荐")] == "不推荐"
+    assert "没有专家评分" in late[header.index("理由")] and "超出推荐名额" not in late[header.index("理由")], late
+    scores = _rows(out / "评分汇总表.xlsx", "评分汇总")
+    late = next(r for r in scores[1:] if r[2] == "庚市技工学校（虚构）")
+    assert "没有专家评分" in str(late[-1]), late

@@ -346,7 +346,7 @@ def _score_sheets_out(result: scoring.ScoreResult) -> list[Table | TextSheet]:
         row += [i.score for i in a.items]
         row += [a.category_total(c.name) for c in cats] + [a.total]
         methods = sorted({i.method for i in a.items if i.score is not None and i.method != scoring.METHOD_FIXED})
-        row.append("；".join(methods))
+        row.append("；".join(methods) if a.sheets != 0 else "没有专家评分（评分表中没有这一申报），总分仅含按数据确定的分数")
         rows.append(row)
     flag_columns = [Column("编号"), Column("申报单位名称", width=30), Column("评审项目", width=30), Column("专家"),
                     Column("问题", colour="flag"), Column("说明", width=50)]

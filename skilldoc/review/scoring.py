@@ -80,6 +80,7 @@ class AppScore:
     items: list[ItemScore]
     rank: int = 0
     tied: bool = False
+    sheets: int = -1  # score sheets that hold the application (0: no expert scored it); -1 not counted
 
     @property
     def total(self) -> Decimal:
@@ -170,7 +171,7 @@ def aggregate(rubric: Rubric, apps: Sequence[tuple[str, str, Sequence[Allowed]]]
             if score is None:
                 flags.append(Flag(app_id, name, item.heading, "", "缺少评分", "没有任何有效评分，该项按 0 分计"))
             scored.append(ItemScore(item, rng, valid, score, method))
-        results.append(AppScore(app_id, name, scored))
+        results.append(AppScore(app_id, name, scored, sheets=sum(1 for sh in sheets if app_id in sh.scores)))
     return ScoreResult(rubric, [s.expert for s in sheets], rank(rubric, results), flags)
 
 
@@ -239,7 +240,8 @@ def recommend(reviewed: Sequence[Reviewed], quota: int, scores: ScoreResult | No
     """Every application with 推荐/不推荐 and why: at most ``quota`` recommended, in rank order."""
     eligible = [r for r in reviewed if not ineligible_reasons(r)]
     others = [r for r in reviewed if ineligible_reasons(r)]
-    by_id = scores.by_id() if scores is not None else {}
+    # an application on no sheet (it came after they went out) has only its automatic points: not ranked on them
+    by_id = {k: a for k, a in scores.by_id().items() if a.sheets != 0} if scores is not None else {}
     if scores is not None:
         unscored = [r for r in eligible if r.id not in by_id]
         eligible = [r for r in eligible if r.id in by_id]
