@@ -629,3 +629,13 @@ def test_an_application_no_expert_scored_is_not_ranked_on_its_automatic_points(
     scores = _rows(out / "评分汇总表.xlsx", "评分汇总")
     late = next(r for r in scores[1:] if r[2] == "庚市技工学校（虚构）")
     assert "没有专家评分" in str(late[-1]), late
+
+
+def test_ranks_are_numbers_so_excel_sorts_them(ranked: tuple[Path, str]) -> None:
+    """名次 as text sorts 10 before 2 in Excel's filter; only a shared rank needs the words “（并列）”."""
+    final, _ = ranked
+    for name, sheet in (("评分汇总表.xlsx", "评分汇总"), ("推荐汇总表.xlsx", "推荐汇总")):
+        rows = _rows(final / name, sheet)
+        col = rows[0].index("名次")
+        ranks = [r[col] for r in rows[1:] if r[1] and str(r[1]).startswith("A") and r[col] is not None]
+        assert ranks and all(isinstance(v, int) or "并列" in str(v) for v in ranks), (name, ranks)

@@ -342,7 +342,7 @@ def _score_sheets_out(result: scoring.ScoreResult) -> list[Table | TextSheet]:
     columns += [Column(f"{c.name}（{c.points}分）") for c in cats] + [Column("总分"), Column("说明", width=40)]
     rows = []
     for a in result.apps:
-        row: list[Value] = [f"{a.rank}{'（并列）' if a.tied else ''}", a.app_id, a.name]
+        row: list[Value] = [f"{a.rank}（并列）" if a.tied else a.rank, a.app_id, a.name]
         row += [i.score for i in a.items]
         row += [a.category_total(c.name) for c in cats] + [a.total]
         methods = sorted({i.method for i in a.items if i.score is not None and i.method != scoring.METHOD_FIXED})
@@ -367,7 +367,7 @@ def _recommend_sheets(decisions: Sequence[scoring.Decision], quota: int,
         s = d.score
         rows.append([d.order, d.reviewed.id, d.reviewed.name, d.reviewed.category,
                      s.total if s is not None else None,
-                     (f"{s.rank}{'（并列）' if s.tied else ''}" if s is not None else None),
+                     (f"{s.rank}（并列）" if s.tied else s.rank) if s is not None else None,
                      d.verdict, "；".join(d.reasons)])
     notes = [f"推荐名额：不超过 {quota} 家，按排序推荐；只有符合遴选参考标准每一条、且各部分字数不超过上限的申报可以推荐。"]
     notes += list(scoring.RULES_TEXT) if scores is not None else [scoring.FALLBACK_ORDER]
