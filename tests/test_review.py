@@ -639,3 +639,14 @@ def test_ranks_are_numbers_so_excel_sorts_them(ranked: tuple[Path, str]) -> None
         col = rows[0].index("名次")
         ranks = [r[col] for r in rows[1:] if r[1] and str(r[1]).startswith("A") and r[col] is not None]
         assert ranks and all(isinstance(v, int) or "并列" in str(v) for v in ranks), (name, ranks)
+
+
+def test_scores_show_two_decimals(ranked: tuple[Path, str]) -> None:
+    """The rule says 保留两位小数: 95 reads 95.00, as in 推荐报告, next to 62.69."""
+    final, _ = ranked
+    for name, sheet in (("评分汇总表.xlsx", "评分汇总"), ("推荐汇总表.xlsx", "推荐汇总")):
+        wb = load_workbook(final / name)
+        ws = wb[sheet]
+        titles = [c.value for c in ws[1]]
+        assert ws.cell(row=2, column=titles.index("总分") + 1).number_format == "0.00", name
+        wb.close()

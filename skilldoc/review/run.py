@@ -334,12 +334,16 @@ def _collect(rubric: Rubric, reviewed: Sequence[Reviewed], filled: Sequence[Fill
     return scoring.aggregate(rubric, apps, sheets)
 
 
+SCORE_FORMAT = "0.00"  # scores are kept to two decimals (scoring.RULES_TEXT)
+
+
 def _score_sheets_out(result: scoring.ScoreResult) -> list[Table | TextSheet]:
     items = result.rubric.items
     cats = result.rubric.categories
     columns = [Column("名次"), Column("编号"), Column("申报单位名称", width=30)]
-    columns += [Column(it.heading, width=14) for it in items]
-    columns += [Column(f"{c.name}（{c.points}分）") for c in cats] + [Column("总分"), Column("说明", width=40)]
+    columns += [Column(it.heading, width=14, number_format=SCORE_FORMAT) for it in items]
+    columns += [Column(f"{c.name}（{c.points}分）", number_format=SCORE_FORMAT) for c in cats]
+    columns += [Column("总分", number_format=SCORE_FORMAT), Column("说明", width=40)]
     rows = []
     for a in result.apps:
         row: list[Value] = [f"{a.rank}（并列）" if a.tied else a.rank, a.app_id, a.name]
@@ -361,7 +365,7 @@ def _score_sheets_out(result: scoring.ScoreResult) -> list[Table | TextSheet]:
 def _recommend_sheets(decisions: Sequence[scoring.Decision], quota: int,
                       scores: scoring.ScoreResult | None) -> list[Table | TextSheet]:
     columns = [Column("序号"), Column("编号"), Column("申报单位名称", width=30), Column("单位类别"),
-               Column("总分"), Column("名次"), Column("推荐", colour="status"), Column("理由", width=70)]
+               Column("总分", number_format=SCORE_FORMAT), Column("名次"), Column("推荐", colour="status"), Column("理由", width=70)]
     rows: list[list[Value]] = []
     for d in decisions:
         s = d.score
