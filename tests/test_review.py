@@ -650,3 +650,13 @@ def test_scores_show_two_decimals(ranked: tuple[Path, str]) -> None:
         titles = [c.value for c in ws[1]]
         assert ws.cell(row=2, column=titles.index("总分") + 1).number_format == "0.00", name
         wb.close()
+
+
+def test_an_application_sheet_holds_no_applicant_build_advice(reviewed: tuple[Path, str]) -> None:
+    """The reviewer builds nothing: “有错误时 skilldoc build 不会生成申报书” is the applicant's line."""
+    out, _ = reviewed
+    wb = load_workbook(out / "审核汇总表.xlsx")
+    sheet = next(ws for ws in wb.worksheets if "戊市职业技能培训中心" in ws.title)  # the one with errors
+    text = "\n".join(str(c.value) for c in sheet["A"] if c.value)
+    wb.close()
+    assert "个错误" in text and "skilldoc build" not in text and "--force" not in text

@@ -191,12 +191,15 @@ def format_text(report: CheckReport, color: bool = False) -> str:
         summary += f"，{unchecked} 项未核对（表中无此项数据，需人工核对）"
     if n_err:
         out.append(s(summary, "red", "bold"))
-        out.append("有错误时 skilldoc build 不会生成申报书（加 --force 可强制生成）。")
+        out.append(BUILD_ADVICE)
     elif n_warn or unchecked:
         out.append(s(summary, "yellow", "bold"))
     else:
         out.append(s(summary + "。全部通过", "green", "bold"))
     return "\n".join(out)
+
+
+BUILD_ADVICE = "有错误时 skilldoc build 不会生成申报书（加 --force 可强制生成）。"  # the applicant's next step
 
 
 # --- JSON ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..checks.report import format_text
+from ..checks.report import BUILD_ADVICE, format_text
 from ..checks.standards import Measurement, Standard, fmt_number, load_standards
 from ..errors import SEVERITY_LABEL, InputError, Location, Problem, Severity
 from ..form import SECTIONS
@@ -263,7 +263,7 @@ def _report_lines(r: Reviewed) -> list[str]:
             lines.append(f"[{SEVERITY_LABEL[p.severity]}] {p.render()}")
         return lines
     assert r.report is not None
-    return head + [""] + format_text(r.report).splitlines()
+    return head + [""] + [line for line in format_text(r.report).splitlines() if line != BUILD_ADVICE]
 
 
 # --- score sheets ----------------------------------------------------------------------------
