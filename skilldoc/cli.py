@@ -223,7 +223,7 @@ def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ..
       skilldoc check 我的申报 --rubric gaojineng-jidi   # 按评审细则看数据可得的分数和缺少的佐证材料
     """
     from . import api
-    from .checks.report import format_json, format_text
+    from .checks.report import BUILD_ADVICE, format_json, format_text
 
     if variant and not rubric:
         raise click.UsageError("--variant 需与 --rubric 一起使用。")
@@ -243,7 +243,10 @@ def check(directory: Path, fmt: str, limit: int | None, standards: tuple[str, ..
             data["rubric"] = outlook_dict(view)
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(report, color=sys.stdout.isatty()))
+        text = format_text(report, color=sys.stdout.isatty())
+        if not directory.is_dir():  # a 申报书.docx is not built here
+            text = "\n".join(line for line in text.splitlines() if line != BUILD_ADVICE)
+        click.echo(text)
         if view is not None:
             from .review.rubric import format_outlook
 

@@ -490,3 +490,10 @@ def test_check_docx_summary_does_not_call_unchecked_rules_passed(built: Path, ru
     last = text.strip().splitlines()[-1]
     assert "全部通过" not in last, last
     assert "3/7 项达标" in last and "4 项未核对" in last and "人工核对" in last, last
+
+
+def test_check_docx_with_errors_gives_no_build_advice(built: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    """A 申报书.docx is not built by skilldoc: “skilldoc build … --force” means nothing to its reader."""
+    result = runner.invoke(cli, ["check", str(built / "output" / "申报书.docx"), "--limit", "100"])
+    assert "超出" in result.output and "个错误" in result.output
+    assert "skilldoc build" not in result.output and "--force" not in result.output
