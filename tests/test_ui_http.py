@@ -264,6 +264,17 @@ def test_overview_groups_problems_and_links_template_errors_to_the_editor(client
     assert "检查结果：" in body
 
 
+def test_overview_next_step_points_at_the_editor_when_only_a_template_is_wrong(client: TestClient,
+                                                                              sample_dir: Path) -> None:
+    path = sample_dir / "sections" / "2-工作基础.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ 主管部门 }}", "{{ 主管部们 }}", 1), encoding="utf-8")
+    body = client.get("/overview/body").text
+    summary = body.split('<div class="small">')[0]
+    assert "主管部们" in body
+    assert "Excel" not in summary  # the workbook is fine: do not send the clerk to it
+    assert "在编辑器中打开" in summary
+
+
 @pytest.mark.slow
 def test_overview_version_changes_when_workbook_is_saved(client: TestClient, sample_dir: Path) -> None:
     import openpyxl

@@ -128,6 +128,9 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
                 previous = t.details
         return {"ov": ov, "sections_count": sections, "thresholds": thresholds,
                 "groups": html.grouped(ov.findings), "n_errors": len(ov.errors), "n_warnings": len(ov.warnings),
+                # the next step names only the places that hold errors (a template typo is not fixed in Excel)
+                "only_template_errors": bool(ov.errors) and all(
+                    html.section_number_of(p) is not None for p in ov.errors),
                 "passed": sum(1 for t in report.thresholds if t.passed) if report else 0,
                 "n_thresholds": len(report.thresholds) if report else 0,
                 "standards": "；".join(title for _, title in report.standards) if report else "",
