@@ -293,7 +293,19 @@ def count(source: str | Path, warnings: list[Problem] | None = None) -> Counts:
             warnings.append(Problem(f"含有控制字符 {'、'.join(found)}，已删除后统计（生成申报书时同样会删除）",
                                     Location(where), "多来自从其他软件复制的文字", Severity.WARNING,
                                     "count.control_char"))
+    if warnings is not None and any(a in text and b in text for a, b in _TEMPLATE_SYNTAX):
+        # a section template counted as typed: its figure is not the one check and the 申报书 have
+        warnings.append(Problem("这是正文模板的原文：{# … #} 说明和 {{ … }} 等模板语句也按原样计入了字数，"
+                                "与申报书中该部分的字数不同",
+                                Location("标准输入" if str(source) == "-" else str(source)),
+                                "申报书中各部分的字数（代入数据和证明材料页码之后）请以 skilldoc check 为准",
+                                Severity.INFO, "count.template"))
     return count_text(text)
+
+
+# Jinja delimiters in a text: a section template (sections/N-名称.md) counted as typed
+# (substring tests, linear on any input).
+_TEMPLATE_SYNTAX = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
 
 
 # The characters a DOCX cannot hold, which build removes from the sections (render.py).
