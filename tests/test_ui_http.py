@@ -264,6 +264,15 @@ def test_overview_groups_problems_and_links_template_errors_to_the_editor(client
     assert "检查结果：" in body
 
 
+def test_a_mistyped_address_says_so_in_chinese(client: TestClient) -> None:
+    for url in ("/section", "/overveiw", "/static/nope.js"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        assert "Not Found" not in r.text and "没有这个页面" in r.text, url
+    r = client.get("/api/save")  # a GET where only POST is served
+    assert r.status_code == 405 and "Method Not Allowed" not in r.text
+
+
 def test_overview_next_step_points_at_the_editor_when_only_a_template_is_wrong(client: TestClient,
                                                                               sample_dir: Path) -> None:
     path = sample_dir / "sections" / "2-工作基础.md"

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -36,6 +37,8 @@ OUTPUT_FILES = (form.LAYOUT.docx_name, form.LAYOUT.evidence_pdf_name, "申报书
 # Shown in the browser; anything else (an .html among the evidence, say) is only downloaded, never run
 INLINE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                 ".gif": "image/gif", ".bmp": "image/bmp", ".txt": "text/plain; charset=utf-8"}
+# Chinese for the errors Starlette raises with only its English phrase (a mistyped address, a wrong method)
+_PLAIN_ERRORS = {404: "没有这个页面：地址可能输错了，请从上方菜单进入", 405: "这个地址不接受这种请求"}
 POLL_MS = 1000  # how often pages ask whether a file changed (the 总览 must update within 2 s)
 
 
@@ -292,9 +295,12 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
         assert isinstance(exc, HTTPException)
         if exc.status_code in (301, 302, 303, 307) and exc.headers:
             return Response(status_code=exc.status_code, headers=exc.headers)
+        detail = exc.detail
+        if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's own English ("Not Found")
+            detail = _PLAIN_ERRORS.get(exc.status_code, "请求出错")
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"ok": False, "error": exc.detail}, exc.status_code)
-        return page(request, "error.html", title=f"{exc.status_code}", message=exc.detail, problems=[],
+            return JSONResponse({"ok": False, "error": detail}, exc.status_code)
+        return page(request, "error.html", title=f"{exc.status_code}", message=detail, problems=[],
                     status_code=exc.status_code)
 
     async def library_error(request: Request, exc: Exception) -> Response:
