@@ -447,6 +447,20 @@ def test_section_written_in_word_is_read_only(client: TestClient, sample_dir: Pa
     assert not (sample_dir / "sections" / "3-师资队伍.md").exists()
 
 
+def test_section_only_in_word_opens_read_only_with_its_text(runner, tmp_path: Path, config_dir: Path) -> None:
+    # after `skilldoc init --docx` or `skilldoc import` the sections are .docx only: the editor shows
+    # the Word file's text (read-only), not "无法识别文件编码"
+    folder = tmp_path / "word"
+    assert runner.invoke(cli, ["init", str(folder), "--docx"]).exit_code == 0
+    c = TestClient(create_app(folder, token=TOKEN, config_dir=config_dir), base_url=BASE)
+    c.get(f"/start?token={TOKEN}")
+    r = c.get("/section/2")
+    assert r.status_code == 200, r.text
+    assert "无法识别文件编码" not in r.text and "在 Word 中编辑" in r.text and "2-工作基础.docx" in r.text
+    assert re.search(r'<textarea id="text"[^>]*readonly[^>]*>[^<]*\S', r.text)  # the Word text is shown
+    assert re.search(r'<button id="save"[^>]*disabled', r.text)
+
+
 def test_overview_reports_the_same_findings_as_check(sample_dir: Path) -> None:
     """The 总览 is the check report: a GBK section and a control character warn in both, once each."""
     from skilldoc import api
