@@ -88,6 +88,9 @@ def test_import_cli_reports_values_and_where(built: Path, tmp_path: Path, runner
     assert "“申报单位名称”：浙江省示范市高级技工学校（虚构）（第 1 行第 2 列）" in result.output
     assert "职业（工种）5：多工序数控机床操作调整工" in result.output
     assert "手写的证明材料页码" in result.output
+    # the form has no column for each occupation's equipment: the next step names it with the other gaps
+    [next_step] = [line for line in result.output.splitlines() if line.startswith("下一步")]
+    assert "实训设备" in next_step and "专家团队" in next_step and "证明材料" in next_step
 
 
 # --- check X.docx ------------------------------------------------------------------------
