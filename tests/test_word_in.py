@@ -109,6 +109,9 @@ def test_check_docx_json_and_standard(built: Path, runner) -> None:  # type: ign
     assert unchecked and all(f["severity"] == "info" for f in unchecked)  # no experts on the form: not a failure
     text = runner.invoke(cli, ["check", str(docx)]).output
     assert re.search(r"第十二条 .*表中无此项数据\s+未核对", text)
+    # the summary counts them and does not call a partly checked 申报书 全部通过
+    last = text.strip().splitlines()[-1]
+    assert "项未核对" in last and "全部通过" not in last
 
 
 def test_check_docx_that_is_not_the_form_lists_missing_labels(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]

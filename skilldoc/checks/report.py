@@ -185,11 +185,17 @@ def format_text(report: CheckReport, color: bool = False) -> str:
     n_err, n_warn = len(report.errors), len(report.warnings)
     passed = sum(1 for t in report.thresholds if t.passed)
     summary = f"检查结果：{n_err} 个错误，{n_warn} 个警告；遴选参考标准 {passed}/{len(report.thresholds)} 项达标"
+    # rules with no data to check them against (check 申报书.docx): neither passed nor failed
+    unchecked = sum(1 for t in report.thresholds if not t.passed and t.severity is Severity.INFO)
+    if unchecked:
+        summary += f"，{unchecked} 项未核对"
     if n_err:
         out.append(s(summary, "red", "bold"))
         out.append("有错误时 skilldoc build 不会生成申报书（加 --force 可强制生成）。")
     elif n_warn:
         out.append(s(summary, "yellow", "bold"))
+    elif unchecked:
+        out.append(s(summary + "。未核对的项目请对照正文和证明材料人工核对", "green", "bold"))
     else:
         out.append(s(summary + "。全部通过", "green", "bold"))
     return "\n".join(out)
