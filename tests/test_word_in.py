@@ -114,6 +114,14 @@ def test_check_docx_json_and_standard(built: Path, runner) -> None:  # type: ign
     assert "项未核对" in last and "全部通过" not in last
 
 
+def test_import_of_the_workbook_says_it_is_an_excel_workbook(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    # a clerk passing 申报数据.xlsx where the 申报书 is expected: name what it is, no "WordprocessingML"
+    result = runner.invoke(cli, ["import", str(SAMPLE / "申报数据.xlsx"), str(tmp_path / "new")])
+    assert result.exit_code == 3
+    assert "Excel 工作簿" in result.output and "WordprocessingML" not in result.output
+    assert not (tmp_path / "new").exists()
+
+
 def test_check_docx_that_is_not_the_form_lists_missing_labels(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "其他文件.docx"
     other.write_bytes(docx_bytes([]))
