@@ -91,11 +91,19 @@ def check_docx(path: str | Path, *, limit: int | None = None,
     from .checks.engine import run_checks
     from .word import load_form, rendered_sections
 
+    if Path(path).suffix.lower() in _SPREADSHEETS:  # the workbook given instead of its folder
+        folder = Path(path).parent
+        raise InputError("这是工作簿，不是申报文件夹或申报书", [Problem(
+            "skilldoc check 检查的是整个申报文件夹（工作簿、正文和证明材料），或一份申报书 .docx",
+            Location(str(path)), f"请给出工作簿所在的申报文件夹：skilldoc check {folder}", code="check.workbook")])
     document = load_form(Path(path))
     reading = [p for p in document.problems if p.code != "import.label_missing"]
     report = run_checks(document.app, rendered_sections(document), evidence_problems=reading,
                         limit=limit or SECTIONS[0].limit, standards=standards)
     return _not_on_form(report, Path(path))
+
+
+_SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".et"})
 
 
 # Measurements the official form has no cells for (they come from the workbook's 职业工种 equipment

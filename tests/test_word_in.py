@@ -122,6 +122,12 @@ def test_import_of_the_workbook_says_it_is_an_excel_workbook(tmp_path: Path, run
     assert not (tmp_path / "new").exists()
 
 
+def test_check_of_the_workbook_points_at_its_folder(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["check", str(SAMPLE / "申报数据.xlsx")])
+    assert result.exit_code == 3
+    assert "申报文件夹" in result.output and f"skilldoc check {SAMPLE}" in result.output
+
+
 def test_check_docx_that_is_not_the_form_lists_missing_labels(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "其他文件.docx"
     other.write_bytes(docx_bytes([]))
