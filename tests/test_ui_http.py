@@ -338,6 +338,25 @@ def test_new_applicant_from_the_start_page_and_recent_list(tmp_path: Path, confi
     assert r.status_code == 400 and "已存在" in r.text  # never overwrites an applicant folder
 
 
+def test_start_page_messages_speak_of_the_page_not_the_terminal(tmp_path: Path, config_dir: Path) -> None:
+    c = TestClient(create_app(None, token=TOKEN, config_dir=config_dir), base_url=BASE)
+    c.get(f"/?token={TOKEN}")
+    r = c.post("/open", data={"folder": str(tmp_path / "没有这个文件夹")}, headers=ORIGIN)
+    assert r.status_code == 400 and "不存在" in r.text
+    assert "skilldoc init" not in r.text and "新建申报" in r.text
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    r = c.post("/open", data={"folder": str(empty)}, headers=ORIGIN)
+    assert r.status_code == 400 and "skilldoc init" not in r.text
+    # 新建 on an applicant folder: one message pointing at 打开, not nine with editor links
+    target = tmp_path / "已有"
+    assert c.post("/new", data={"folder": str(target), "year": "2024"}, headers=ORIGIN).status_code == 200
+    r = c.post("/new", data={"folder": str(target), "year": "2024"}, headers=ORIGIN)
+    assert r.status_code == 400 and "打开申报文件夹" in r.text
+    assert r.text.count('<li class="error">') == 1 and "在编辑器中打开" not in r.text
+    assert (target / "申报数据.xlsx").is_file()
+
+
 def test_pages_need_an_open_folder(tmp_path: Path, config_dir: Path) -> None:
     c = TestClient(create_app(None, token=TOKEN, config_dir=config_dir), base_url=BASE)
     c.get(f"/?token={TOKEN}")

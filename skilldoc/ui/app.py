@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ OUTPUT_FILES = (form.LAYOUT.docx_name, form.LAYOUT.evidence_pdf_name, "申报书
 # Shown in the browser; anything else (an .html among the evidence, say) is only downloaded, never run
 INLINE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                 ".gif": "image/gif", ".bmp": "image/bmp", ".txt": "text/plain; charset=utf-8"}
+_NEW_HERE = "请检查位置是否写对；还没有申报文件夹时，用本页的“新建申报”创建"
 # Chinese for the errors Starlette raises with only its English phrase (a mistyped address, a wrong method)
 _PLAIN_ERRORS = {404: "没有这个页面：地址可能输错了，请从上方菜单进入", 405: "这个地址不接受这种请求"}
 POLL_MS = 1000  # how often pages ask whether a file changed (the 总览 must update within 2 s)
@@ -84,7 +86,10 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
         try:
             await run_in_threadpool(bench.open, Path(path).expanduser())
         except SkilldocError as exc:
-            return await start(request, exc.problems, values, 400)
+            # the library's hints name `skilldoc init`: here the clerk uses the page's 新建申报 instead
+            problems = [replace(p, hint=_NEW_HERE) if p.hint and "skilldoc init" in p.hint else p
+                        for p in exc.problems]
+            return await start(request, problems, values, 400)
         return RedirectResponse("/overview", 303)
 
     async def new_folder(request: Request) -> Response:
@@ -106,7 +111,12 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
             result = await run_in_threadpool(api.init, Path(path).expanduser(), year=year)
             await run_in_threadpool(bench.open, result.root)
         except SkilldocError as exc:
-            return await start(request, exc.problems, values, 400)
+            problems = exc.problems
+            if any(p.code == "init.exists" for p in problems):  # one message, not one per existing file
+                problems = [Problem("这个文件夹里已存在申报材料（如 申报数据.xlsx），未做任何修改", None,
+                                    "要继续填写它，请在右边“打开申报文件夹”中打开；要新建，请换一个文件夹名",
+                                    code="init.exists")]
+            return await start(request, problems, values, 400)
         return RedirectResponse("/overview", 303)
 
     # --- 总览 ---------------------------------------------------------------------
