@@ -264,6 +264,16 @@ def test_overview_groups_problems_and_links_template_errors_to_the_editor(client
     assert "检查结果：" in body
 
 
+def test_undefined_name_hint_points_at_the_insert_panel_not_the_terminal(client: TestClient, sample_dir: Path) -> None:
+    path = sample_dir / "sections" / "2-工作基础.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n{{ 没有这个名字 }}\n", encoding="utf-8")
+    body = client.get("/overview/body").text
+    assert "没有这个名字" in body and "skilldoc vars" not in body and "“插入”栏" in body
+    r = client.post("/api/preview", json={"number": 2, "text": "{{ 没有这个名字 }}"}, headers=ORIGIN)
+    hints = [p["hint"] for p in r.json()["problems"]]
+    assert hints and all("skilldoc vars" not in h for h in hints)
+
+
 def test_a_mistyped_address_says_so_in_chinese(client: TestClient) -> None:
     for url in ("/section", "/overveiw", "/static/nope.js"):
         r = client.get(url)
