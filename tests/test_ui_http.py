@@ -401,6 +401,8 @@ def test_second_build_is_refused_and_failed_build_keeps_outputs(client: TestClie
         time.sleep(0.2)
     job = client.get("/api/build").json()["job"]
     assert job["ok"], job
+    html_done = client.get("/api/build").json()["html"]
+    assert "✓ 合并证明材料" in html_done and "✓ 正在" not in html_done  # a finished step is not 正在…
     docx = sample_dir / "output" / "申报书.docx"
     before = docx.read_bytes()
     (sample_dir / "证明材料" / "E06-实训场所平面图.pdf").unlink()  # the next build must fail
