@@ -91,11 +91,19 @@ def check_docx(path: str | Path, *, limit: int | None = None,
     from .checks.engine import run_checks
     from .word import load_form, rendered_sections
 
+    if Path(path).suffix.lower() in _SPREADSHEETS:  # the workbook given instead of its folder
+        folder = Path(path).parent
+        raise InputError("这是工作簿，不是申报文件夹或申报书", [Problem(
+            "skilldoc check 检查的是整个申报文件夹（工作簿、正文和证明材料），或一份申报书 .docx",
+            Location(str(path)), f"请给出工作簿所在的申报文件夹：skilldoc check {folder}", code="check.workbook")])
     document = load_form(Path(path))
     reading = [p for p in document.problems if p.code != "import.label_missing"]
     report = run_checks(document.app, rendered_sections(document), evidence_problems=reading,
                         limit=limit or SECTIONS[0].limit, standards=standards)
     return _not_on_form(report, Path(path))
+
+
+_SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".et"})
 
 
 # Measurements the official form has no cells for (they come from the workbook's 职业工种 equipment
@@ -293,7 +301,19 @@ def count(source: str | Path, warnings: list[Problem] | None = None) -> Counts:
             warnings.append(Problem(f"含有控制字符 {'、'.join(found)}，已删除后统计（生成申报书时同样会删除）",
                                     Location(where), "多来自从其他软件复制的文字", Severity.WARNING,
                                     "count.control_char"))
+    if warnings is not None and any(a in text and b in text for a, b in _TEMPLATE_SYNTAX):
+        # a section template counted as typed: its figure is not the one check and the 申报书 have
+        warnings.append(Problem("这是正文模板的原文：{# … #} 说明和 {{ … }} 等模板语句也按原样计入了字数，"
+                                "与申报书中该部分的字数不同",
+                                Location("标准输入" if str(source) == "-" else str(source)),
+                                "申报书中各部分的字数（代入数据和证明材料页码之后）请以 skilldoc check 为准",
+                                Severity.INFO, "count.template"))
     return count_text(text)
+
+
+# Jinja delimiters in a text: a section template (sections/N-名称.md) counted as typed
+# (substring tests, linear on any input).
+_TEMPLATE_SYNTAX = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
 
 
 # The characters a DOCX cannot hold, which build removes from the sections (render.py).

@@ -286,7 +286,8 @@ def import_(source: Path, directory: Path, md: bool) -> None:
     click.echo(f"已创建申报文件夹：{result.root}")
     for path in result.created:
         click.echo(f"  {path.relative_to(result.root)}")
-    click.echo("下一步：在 申报数据.xlsx 中补全专家团队和证明材料，然后运行 skilldoc check。")
+    click.echo("下一步：在 申报数据.xlsx 中补全各职业（工种）的实训设备数量和总值、专家团队和证明材料（申报书表格中没有这些栏目），"
+               "然后运行 skilldoc check。")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")

@@ -10,6 +10,7 @@ Exit codes sit above click's own (1 = ClickException, 2 = usage error).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,9 @@ class Severity(StrEnum):
 
 
 SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+_WHOLE_ROW = re.compile(r"(\d+):\1")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Location:
             parts.append(self.paragraph)
         if self.refs:
             parts.append("、".join(self.refs))
+        elif self.sheet and self.cell and _WHOLE_ROW.fullmatch(self.cell):
+            # a whole row (``5:5`` in Excel's notation, kept in JSON) reads as 第 5 行 to a clerk
+            parts.append(f"工作表“{self.sheet}”第 {self.cell.split(':')[0]} 行")
         elif self.sheet and self.cell:
             parts.append(f"{self.sheet}!{self.cell}")
         elif self.sheet:

@@ -27,7 +27,12 @@ def build_print_pdfs(plan: BundlePlan, docx_path: Path, workdir: Path, *,
 
     raw_dir = workdir / "libreoffice"
     raw_dir.mkdir()
-    raw_pdf = convert_to_pdf(docx_path, raw_dir)
+    if progress is not None:  # the slow part: a step of its own where progress is shown (the workbench)
+        with progress(1, "正在把申报书转换为 PDF（LibreOffice）") as step:
+            raw_pdf = convert_to_pdf(docx_path, raw_dir)
+            step.update(1)
+    else:
+        raw_pdf = convert_to_pdf(docx_path, raw_dir)
 
     titles = [s.title for s in SECTIONS]
     starts = find_first_pages(raw_pdf, [INSTRUCTIONS_TITLE, HEADER_FIELDS[0].label, *titles], after=0)
@@ -40,7 +45,10 @@ def build_print_pdfs(plan: BundlePlan, docx_path: Path, workdir: Path, *,
     form_pdf = workdir / LAYOUT.form_pdf_name
     form_result = write_bundle(plan_bundle([], replace(plan.options, toc=False)), form_pdf, front=front)
     combined = workdir / LAYOUT.combined_pdf_name
-    result = write_bundle(plan, combined, front=front, progress=progress)
+    # the second merge of the evidence, named for what it makes (the first one wrote 证明材料.pdf)
+    combined_progress = ((lambda total, _label: progress(total, f"正在生成打印装订用的 {LAYOUT.combined_pdf_name}"))
+                         if progress is not None else None)
+    result = write_bundle(plan, combined, front=front, progress=combined_progress)
 
     staged = {"申报书（PDF）": form_pdf, "申报材料（PDF，打印装订用）": combined}
     details = {

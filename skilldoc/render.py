@@ -1219,6 +1219,11 @@ class _RecordingUndefined(StrictUndefined):
                       _SECURITY_HINT, line=line)
         elif self._undefined_hint:
             state.add("render.undefined", f"模板出错：{self._undefined_hint}", None, line=line)
+        elif obj is missing and _same_code(str(name), _known_codes(state.app, state.page_map)):
+            # 证明(E01): a 编号 typed without quotes is read as a variable name
+            code = _same_code(str(name), _known_codes(state.app, state.page_map))[0]
+            hint = f'证明材料编号要加英文引号，例如 {{{{ 证明("{code}") }}}}'
+            state.add("render.undefined", f"未定义的名称“{name}”", hint, line=line)
         elif obj is missing:
             near = _suggest(str(name), state.known_names)
             hint = f"是否想写 {_quote_list(near)}？" if near else ""

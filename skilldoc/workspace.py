@@ -378,6 +378,13 @@ def read_section(directory: str | Path, number: int) -> SectionText:
             f"文件有 {len(data) // 1024} KB，超过 {limits.WORKBENCH_SECTION_BYTES // 1024} KB",
             Location(relative_name(root, path)), "正文每部分不超过 3000 字，请检查是否放错了文件",
             code="section.too_large")])
+    if path.suffix.lower() == ".docx":  # written in Word: its text as check reads it (edited in Word)
+        from .project import _read_docx_section
+
+        source, problems = _read_docx_section(section, path, relative_name(root, path))
+        if source is None:
+            raise InputError("无法读取正文文件", problems)
+        return SectionText(number, section.title, path, source.text, content_version(data), True)
     text, problem = _decode(path, data, relative_name(root, path))
     if text is None:
         raise InputError("无法读取正文文件", [problem] if problem else [])

@@ -149,7 +149,27 @@ def test_print_ready_pdfs(built: tuple[Path, api.BuildResult, dict[str, str]], t
                           soffice: str) -> None:
     root, _, _ = built
     out = tmp_path / "print"
-    result = api.build(root, out_dir=out, pdf=True)
+    steps: list[str] = []
+
+    class Recorder:  # the progress protocol the workbench shows as its list of steps
+        def __call__(self, total: int, label: str) -> Recorder:
+            steps.append(label)
+            return self
+
+        def __enter__(self) -> Recorder:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def update(self, n: int) -> None:
+            pass
+
+    result = api.build(root, out_dir=out, pdf=True, progress=Recorder())
+    # each step says what it makes: the two merges are not both 正在合并证明材料, and the slow
+    # LibreOffice conversion is a step of its own
+    assert len(steps) == len(set(steps)) == 3, steps
+    assert any("申报材料.pdf" in s for s in steps) and any("转换" in s for s in steps)
     form_pdf, combined = out / "申报书.pdf", out / "申报材料.pdf"
     form_pages = len(PdfReader(form_pdf).pages)
     evidence = PdfReader(out / "证明材料.pdf")

@@ -375,6 +375,8 @@ def test_uncited_evidence_is_a_warning() -> None:
     [p] = check(app).findings
     assert p.code == "evidence.uncited" and p.severity is Severity.WARNING
     assert p.location == Location("申报数据.xlsx", sheet="证明材料", cell="4:4", item="E03")
+    # shown to a clerk as the row, not as Excel's whole-row range 证明材料!4:4
+    assert str(p.location) == "申报数据.xlsx 工作表“证明材料”第 4 行 证明材料 E03"
     assert '{{ 证明("E03") }}' in (p.hint or "")
     # cited from any section: fine
     assert check(app, all_sections(s6=rendered(6, cited=("E03",)))).findings == []

@@ -92,6 +92,20 @@ def test_count_json(runner: CliRunner) -> None:
     assert json.loads(result.output)["字数"] == 4
 
 
+def test_count_of_a_section_template_says_check_gives_the_form_figure(runner: CliRunner, sample_dir: Path,
+                                                                      tmp_path: Path) -> None:
+    # the help's own example: counting sections/1-申报背景.md counts the template's {# 说明 #} and
+    # {{ 证明(…) }} as typed, so its figure differs from check's; say so rather than leave two figures
+    result = runner.invoke(cli, ["count", str(sample_dir / "sections" / "1-申报背景.md")])
+    assert result.exit_code == 0, result.output
+    assert "字数 " in result.output
+    assert "正文模板" in result.output and "skilldoc check" in result.output
+    plain = tmp_path / "plain.txt"
+    plain.write_text("一段普通文字，{没有模板语法}。", encoding="utf-8")
+    result = runner.invoke(cli, ["count", str(plain)])
+    assert result.exit_code == 0 and "正文模板" not in result.output
+
+
 def test_count_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["count", str(tmp_path / "nope.txt")])
     assert result.exit_code == InputError.exit_code

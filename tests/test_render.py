@@ -301,6 +301,14 @@ def test_undefined_name_reports_the_template_line_and_a_suggestion() -> None:
     assert p.code == "render.undefined"
 
 
+def test_an_evidence_code_without_quotes_says_to_quote_it() -> None:
+    # 证明(E01) typed without quotes reads E01 as a variable name
+    [p] = errors_of({3: "见材料{{ 证明(E01) }}。\n"})
+    assert "E01" in p.message and p.location == Location(file="sections/3-师资队伍.md", line=1)
+    assert p.hint is not None and '证明("E01")' in p.hint and "引号" in p.hint
+    assert "skilldoc vars" not in p.hint
+
+
 def test_every_undefined_name_in_a_template_is_reported() -> None:
     problems = errors_of({2: "{{ 单位名 }}\n{% if 是否认证机构 %}x{% endif %}\n{% for z in 职业们 %}{% endfor %}\n{{ 专家人数 }}"})
     assert [(p.location.line if p.location else None) for p in problems] == [1, 2, 3]

@@ -72,7 +72,7 @@ def test_text_report_findings_under_their_group() -> None:
     words, rest = text.split("二、完整性与一致性")
     form_part, rest = rest.split("三、证明材料")
     evidence, standards = rest.split("四、遴选参考标准")
-    assert "✗ 错误 sections/1-申报背景.md：“1.申报背景”共 3050 字，超过上限 3000 字 50 字" in words
+    assert "✗ 错误 sections/1-申报背景.md：“1.申报背景”共 3050 字，超过上限 3000 字，超出 50 字" in words
     assert "! 警告 sections/7-合作交流.md" in words
     assert "单位类别为“技工院校”，但“其他”一行填了“行业协会”" in form_part
     assert "图片无法识别" in evidence and "图片无法识别" not in form_part

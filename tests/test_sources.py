@@ -467,3 +467,10 @@ def test_page_level_file_attachment_is_reported(tmp_path):
     inputs, warnings = prepare_paths([src], tmp_path / "work")
     assert inputs[0].pages == 1
     assert [w.code for w in warnings] == ["evidence.attachments"] and "发票.xml" in warnings[0].message
+
+
+def test_image_with_unrecognised_content_reads_plainly(applicant, tmp_path):
+    (applicant / LAYOUT.evidence_dir / "照片.jpg").write_bytes(bytes(range(7, 250)) * 8)
+    (problem,) = failure(applicant, tmp_path / "work", item(applicant, "E02", "照片.jpg")).problems
+    assert problem.code == "evidence.not_image"
+    assert problem.message == "不是有效的图片文件（无法识别文件内容）"

@@ -264,6 +264,36 @@ def test_overview_groups_problems_and_links_template_errors_to_the_editor(client
     assert "检查结果：" in body
 
 
+def test_undefined_name_hint_points_at_the_insert_panel_not_the_terminal(client: TestClient, sample_dir: Path) -> None:
+    path = sample_dir / "sections" / "2-工作基础.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n{{ 没有这个名字 }}\n", encoding="utf-8")
+    body = client.get("/overview/body").text
+    assert "没有这个名字" in body and "skilldoc vars" not in body and "“插入”栏" in body
+    r = client.post("/api/preview", json={"number": 2, "text": "{{ 没有这个名字 }}"}, headers=ORIGIN)
+    hints = [p["hint"] for p in r.json()["problems"]]
+    assert hints and all("skilldoc vars" not in h for h in hints)
+
+
+def test_a_mistyped_address_says_so_in_chinese(client: TestClient) -> None:
+    for url in ("/section", "/overveiw", "/static/nope.js"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        assert "Not Found" not in r.text and "没有这个页面" in r.text, url
+    r = client.get("/api/save")  # a GET where only POST is served
+    assert r.status_code == 405 and "Method Not Allowed" not in r.text
+
+
+def test_overview_next_step_points_at_the_editor_when_only_a_template_is_wrong(client: TestClient,
+                                                                              sample_dir: Path) -> None:
+    path = sample_dir / "sections" / "2-工作基础.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ 主管部门 }}", "{{ 主管部们 }}", 1), encoding="utf-8")
+    body = client.get("/overview/body").text
+    summary = body.split('<div class="small">')[0]
+    assert "主管部们" in body
+    assert "Excel" not in summary  # the workbook is fine: do not send the clerk to it
+    assert "在编辑器中打开" in summary
+
+
 @pytest.mark.slow
 def test_overview_version_changes_when_workbook_is_saved(client: TestClient, sample_dir: Path) -> None:
     import openpyxl
@@ -318,6 +348,25 @@ def test_new_applicant_from_the_start_page_and_recent_list(tmp_path: Path, confi
     assert r.status_code == 400 and "已存在" in r.text  # never overwrites an applicant folder
 
 
+def test_start_page_messages_speak_of_the_page_not_the_terminal(tmp_path: Path, config_dir: Path) -> None:
+    c = TestClient(create_app(None, token=TOKEN, config_dir=config_dir), base_url=BASE)
+    c.get(f"/?token={TOKEN}")
+    r = c.post("/open", data={"folder": str(tmp_path / "没有这个文件夹")}, headers=ORIGIN)
+    assert r.status_code == 400 and "不存在" in r.text
+    assert "skilldoc init" not in r.text and "新建申报" in r.text
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    r = c.post("/open", data={"folder": str(empty)}, headers=ORIGIN)
+    assert r.status_code == 400 and "skilldoc init" not in r.text
+    # 新建 on an applicant folder: one message pointing at 打开, not nine with editor links
+    target = tmp_path / "已有"
+    assert c.post("/new", data={"folder": str(target), "year": "2024"}, headers=ORIGIN).status_code == 200
+    r = c.post("/new", data={"folder": str(target), "year": "2024"}, headers=ORIGIN)
+    assert r.status_code == 400 and "打开申报文件夹" in r.text
+    assert r.text.count('<li class="error">') == 1 and "在编辑器中打开" not in r.text
+    assert (target / "申报数据.xlsx").is_file()
+
+
 def test_pages_need_an_open_folder(tmp_path: Path, config_dir: Path) -> None:
     c = TestClient(create_app(None, token=TOKEN, config_dir=config_dir), base_url=BASE)
     c.get(f"/?token={TOKEN}")
@@ -352,6 +401,8 @@ def test_second_build_is_refused_and_failed_build_keeps_outputs(client: TestClie
         time.sleep(0.2)
     job = client.get("/api/build").json()["job"]
     assert job["ok"], job
+    html_done = client.get("/api/build").json()["html"]
+    assert "✓ 合并证明材料" in html_done and "✓ 正在" not in html_done  # a finished step is not 正在…
     docx = sample_dir / "output" / "申报书.docx"
     before = docx.read_bytes()
     (sample_dir / "证明材料" / "E06-实训场所平面图.pdf").unlink()  # the next build must fail
@@ -425,6 +476,20 @@ def test_section_written_in_word_is_read_only(client: TestClient, sample_dir: Pa
     r = client.post("/api/save", json={"number": 3, "text": "x", "base_version": None}, headers=ORIGIN)
     assert r.status_code == 409 and "Word" in r.json()["error"]
     assert not (sample_dir / "sections" / "3-师资队伍.md").exists()
+
+
+def test_section_only_in_word_opens_read_only_with_its_text(runner, tmp_path: Path, config_dir: Path) -> None:
+    # after `skilldoc init --docx` or `skilldoc import` the sections are .docx only: the editor shows
+    # the Word file's text (read-only), not "无法识别文件编码"
+    folder = tmp_path / "word"
+    assert runner.invoke(cli, ["init", str(folder), "--docx"]).exit_code == 0
+    c = TestClient(create_app(folder, token=TOKEN, config_dir=config_dir), base_url=BASE)
+    c.get(f"/start?token={TOKEN}")
+    r = c.get("/section/2")
+    assert r.status_code == 200, r.text
+    assert "无法识别文件编码" not in r.text and "在 Word 中编辑" in r.text and "2-工作基础.docx" in r.text
+    assert re.search(r'<textarea id="text"[^>]*readonly[^>]*>[^<]*\S', r.text)  # the Word text is shown
+    assert re.search(r'<button id="save"[^>]*disabled', r.text)
 
 
 def test_overview_reports_the_same_findings_as_check(sample_dir: Path) -> None:

@@ -88,6 +88,9 @@ def test_import_cli_reports_values_and_where(built: Path, tmp_path: Path, runner
     assert "“申报单位名称”：浙江省示范市高级技工学校（虚构）（第 1 行第 2 列）" in result.output
     assert "职业（工种）5：多工序数控机床操作调整工" in result.output
     assert "手写的证明材料页码" in result.output
+    # the form has no column for each occupation's equipment: the next step names it with the other gaps
+    [next_step] = [line for line in result.output.splitlines() if line.startswith("下一步")]
+    assert "实训设备" in next_step and "专家团队" in next_step and "证明材料" in next_step
 
 
 # --- check X.docx ------------------------------------------------------------------------
@@ -106,6 +109,23 @@ def test_check_docx_json_and_standard(built: Path, runner) -> None:  # type: ign
     assert unchecked and all(f["severity"] == "info" for f in unchecked)  # no experts on the form: not a failure
     text = runner.invoke(cli, ["check", str(docx)]).output
     assert re.search(r"第十二条 .*表中无此项数据\s+未核对", text)
+    # the summary counts them and does not call a partly checked 申报书 全部通过
+    last = text.strip().splitlines()[-1]
+    assert "项未核对" in last and "全部通过" not in last
+
+
+def test_import_of_the_workbook_says_it_is_an_excel_workbook(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    # a clerk passing 申报数据.xlsx where the 申报书 is expected: name what it is, no "WordprocessingML"
+    result = runner.invoke(cli, ["import", str(SAMPLE / "申报数据.xlsx"), str(tmp_path / "new")])
+    assert result.exit_code == 3
+    assert "Excel 工作簿" in result.output and "WordprocessingML" not in result.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_check_of_the_workbook_points_at_its_folder(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["check", str(SAMPLE / "申报数据.xlsx")])
+    assert result.exit_code == 3
+    assert "申报文件夹" in result.output and f"skilldoc check {SAMPLE}" in result.output
 
 
 def test_check_docx_that_is_not_the_form_lists_missing_labels(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]

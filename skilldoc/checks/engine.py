@@ -196,7 +196,7 @@ def section_problems(counts: Sequence[SectionCount]) -> list[Problem]:
         title, words, lim = sc.section.title, sc.counts.words, sc.limit
         if sc.over:
             problems.append(Problem(
-                f"“{title}”共 {words} 字，超过上限 {lim} 字 {sc.over} 字",
+                f"“{title}”共 {words} 字，超过上限 {lim} 字，超出 {sc.over} 字",
                 _section_loc(sc),
                 hint=f"删减约 {sc.over} 字（按 Word“字数统计”计：每个汉字和中文标点算 1 字，"
                      "每个连续的英文单词或数字算 1 字）；详细材料可放入证明材料",

@@ -461,8 +461,8 @@ class _Preparer:
             source, problems = self._pdf(path, ctx)
         elif declared == "image":
             if magic not in IMAGE_MAGIC:
-                what = _MAGIC_NAMES.get(magic or "", "无法识别的内容")
-                return None, [ctx.problem(f"不是有效的图片文件（内容是{what}）",
+                what = _MAGIC_NAMES.get(magic or "")
+                return None, [ctx.problem(f"不是有效的图片文件（{f'内容是{what}' if what else '无法识别文件内容'}）",
                                           "用看图软件打开确认；能打开的话另存为 JPG 或 PNG 后使用",
                                           "evidence.not_image")]
             source, problems = self._image(path, ctx)

@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import os
 import tempfile
+from dataclasses import replace
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -36,6 +38,9 @@ OUTPUT_FILES = (form.LAYOUT.docx_name, form.LAYOUT.evidence_pdf_name, "申报书
 # Shown in the browser; anything else (an .html among the evidence, say) is only downloaded, never run
 INLINE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                 ".gif": "image/gif", ".bmp": "image/bmp", ".txt": "text/plain; charset=utf-8"}
+_NEW_HERE = "请检查位置是否写对；还没有申报文件夹时，用本页的“新建申报”创建"
+# Chinese for the errors Starlette raises with only its English phrase (a mistyped address, a wrong method)
+_PLAIN_ERRORS = {404: "没有这个页面：地址可能输错了，请从上方菜单进入", 405: "这个地址不接受这种请求"}
 POLL_MS = 1000  # how often pages ask whether a file changed (the 总览 must update within 2 s)
 
 
@@ -81,7 +86,10 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
         try:
             await run_in_threadpool(bench.open, Path(path).expanduser())
         except SkilldocError as exc:
-            return await start(request, exc.problems, values, 400)
+            # the library's hints name `skilldoc init`: here the clerk uses the page's 新建申报 instead
+            problems = [replace(p, hint=_NEW_HERE) if p.hint and "skilldoc init" in p.hint else p
+                        for p in exc.problems]
+            return await start(request, problems, values, 400)
         return RedirectResponse("/overview", 303)
 
     async def new_folder(request: Request) -> Response:
@@ -103,7 +111,12 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
             result = await run_in_threadpool(api.init, Path(path).expanduser(), year=year)
             await run_in_threadpool(bench.open, result.root)
         except SkilldocError as exc:
-            return await start(request, exc.problems, values, 400)
+            problems = exc.problems
+            if any(p.code == "init.exists" for p in problems):  # one message, not one per existing file
+                problems = [Problem("这个文件夹里已存在申报材料（如 申报数据.xlsx），未做任何修改", None,
+                                    "要继续填写它，请在右边“打开申报文件夹”中打开；要新建，请换一个文件夹名",
+                                    code="init.exists")]
+            return await start(request, problems, values, 400)
         return RedirectResponse("/overview", 303)
 
     # --- 总览 ---------------------------------------------------------------------
@@ -128,6 +141,9 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
                 previous = t.details
         return {"ov": ov, "sections_count": sections, "thresholds": thresholds,
                 "groups": html.grouped(ov.findings), "n_errors": len(ov.errors), "n_warnings": len(ov.warnings),
+                # the next step names only the places that hold errors (a template typo is not fixed in Excel)
+                "only_template_errors": bool(ov.errors) and all(
+                    html.section_number_of(p) is not None for p in ov.errors),
                 "passed": sum(1 for t in report.thresholds if t.passed) if report else 0,
                 "n_thresholds": len(report.thresholds) if report else 0,
                 "standards": "；".join(title for _, title in report.standards) if report else "",
@@ -289,9 +305,12 @@ def create_app(folder: Path | None = None, *, token: str, allowed_hosts: set[str
         assert isinstance(exc, HTTPException)
         if exc.status_code in (301, 302, 303, 307) and exc.headers:
             return Response(status_code=exc.status_code, headers=exc.headers)
+        detail = exc.detail
+        if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's own English ("Not Found")
+            detail = _PLAIN_ERRORS.get(exc.status_code, "请求出错")
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"ok": False, "error": exc.detail}, exc.status_code)
-        return page(request, "error.html", title=f"{exc.status_code}", message=exc.detail, problems=[],
+            return JSONResponse({"ok": False, "error": detail}, exc.status_code)
+        return page(request, "error.html", title=f"{exc.status_code}", message=detail, problems=[],
                     status_code=exc.status_code)
 
     async def library_error(request: Request, exc: Exception) -> Response:

@@ -69,6 +69,9 @@ def section_number_of(p: Problem) -> int | None:
     return None
 
 
+_VARS_HINT = "运行 skilldoc vars 查看全部可用的名称"
+
+
 def problem_view(p: Problem) -> dict[str, Any]:
     """A problem as the pages show it: place, message, hint, and the editor link for a template line."""
     number = section_number_of(p)
@@ -81,7 +84,8 @@ def problem_view(p: Problem) -> dict[str, Any]:
         "place": str(p.location) if p.location else "",
         "line": p.location.line if p.location else None,
         "message": p.message,
-        "hint": p.hint or "",
+        # the library's hints send terminal users to `skilldoc vars`; here the editor lists the names
+        "hint": (p.hint or "").replace(_VARS_HINT, "编辑页右侧的“插入”栏列出了全部可用的名称"),
         "link": link,
         "code": p.code,
     }

@@ -53,6 +53,8 @@ def _fail(path: Path, message: str, hint: str, code: str) -> DocxProblem:
 
 
 SAVE_AS_DOCX = "用 Word 或 WPS 打开，选择“文件 → 另存为”，保存类型选“Word 文档（*.docx）”后再试"
+# the main part's root element of the other Office files → what to call them
+_OTHER_OFFICE = {"workbook": " Excel 工作簿", "presentation": " PowerPoint 演示文稿"}
 
 
 @dataclass
@@ -150,7 +152,10 @@ def open_package(path: Path, *, styles: bool = True) -> WordPackage:
         raise _fail(path, "文档是“Strict Open XML”格式，暂不支持",
                     "在 Word 中“另存为”时选择“Word 文档（*.docx）”而不是“Strict Open XML 文档”", "docx.strict")
     if document.tag != w("document"):
-        raise _fail(path, "不是 Word 文档：主文档部分不是 WordprocessingML", SAVE_AS_DOCX, "docx.not_docx")
+        # another Office file (most often the workbook given where the 申报书 is meant): say which
+        other = _OTHER_OFFICE.get(document.tag.rpartition("}")[2])
+        raise _fail(path, f"这是{other}，不是 Word 文档（.docx）" if other else "不是 Word 文档（.docx），而是其他 Office 文件",
+                    "请给出 Word 文档（.docx），例如申报书.docx" if other else SAVE_AS_DOCX, "docx.not_docx")
     package = WordPackage(path, document, style_root, numbering)
     if style_root is not None:
         for st in style_root.iter(w("style")):
