@@ -367,6 +367,12 @@ def review(inputs: tuple[Path, ...], out_dir: Path, standards: tuple[str, ...], 
                         variant=variant, score_sheets=score_sheets or 0, scores=list(scores), quota=quota,
                         report_template=report_template)
     click.echo(result.summary())
+    if result.reviewed and not any(r.ok for r in result.reviewed):
+        from .errors import InputError
+
+        raise InputError("没有一份申报可以审核", [Problem(
+            f"给出的 {len(result.reviewed)} 份申报都无法读取（原因见上，也写在审核汇总表中）", None,
+            "检查路径是否正确：每份申报应是申报文件夹（含 申报数据.xlsx）或申报书 .docx", code="review.none")])
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS, options_metavar="[选项]")

@@ -660,3 +660,15 @@ def test_an_application_sheet_holds_no_applicant_build_advice(reviewed: tuple[Pa
     text = "\n".join(str(c.value) for c in sheet["A"] if c.value)
     wb.close()
     assert "个错误" in text and "skilldoc build" not in text and "--force" not in text
+
+
+def test_review_where_no_application_can_be_read_exits_3_with_the_reasons(tmp_path: Path) -> None:
+    broken = tmp_path / "收到的申报"
+    broken.mkdir()
+    (broken / "甲单位申报书.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (broken / "乙单位").mkdir()
+    (broken / "乙单位" / "申报数据.xlsx").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["review", str(broken), "-o", str(tmp_path / "审核结果")])
+    assert result.exit_code == InputError.exit_code, result.output
+    assert "没有一份申报可以审核" in result.output and "甲单位申报书.docx" in result.output
+    assert (tmp_path / "审核结果" / "审核汇总表.xlsx").is_file()  # the reasons are in the workbook too
