@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import limits
+from . import fileio, limits
 from .errors import ChecksFailed, EvidenceError, InputError, Location, OutputError, Problem, Severity
 from .form import SECTIONS
 
@@ -253,7 +253,7 @@ def bundle_files(files: Sequence[str | Path], out: str | Path, *, stamp: str = "
                               BundleOptions(stamp=stamp, start=start, toc=toc, duplex=duplex),
                               password=password, progress=progress)
     try:  # the writer's temp file is private (0600); the output gets the user's usual mode
-        os.chmod(out, 0o666 & ~_umask())
+        os.chmod(out, fileio.user_mode())
     except OSError:
         pass
     return result
@@ -276,12 +276,6 @@ def _check_output_file(out: Path) -> None:
 
         raise fail(f"无法写入：{os_reason(exc)}",
                    "检查文件夹是否存在、是否有写入权限、磁盘是否已满；或用 -o 指定另一个位置") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def count(source: str | Path, warnings: list[Problem] | None = None) -> Counts:

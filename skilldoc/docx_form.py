@@ -31,10 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -55,10 +52,11 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from . import form
 from .errors import InputError, Location, OutputError, Problem, Severity
+from .fileio import write_atomically
 from .form import LAYOUT, SECTIONS, Section
 from .markup import Block, Heading, Inlines, ListItem, Paragraph, Run, Table
 from .model import Application, Occupation, RenderedSection, Value
-from .reproducible import build_timestamp
+from .reproducible import build_timestamp, zip_bytes
 from .resources import template_path
 
 __all__ = [
@@ -482,23 +480,6 @@ _SETTINGS_AFTER_COMPAT = tuple(qn(f"w:{t}") for t in (
     "decimalSymbol", "listSeparator"))
 
 
-def _zip_bytes(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a .docx zip with sorted entries, fixed dates and attributes (byte-reproducible)."""
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        names = src.namelist()
-        ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for name in ordered:
-                info = zipfile.ZipInfo(name, date_time=date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0
-                dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
-
-
 # --- the package: what Word and WPS open (no leftovers of python-docx's default template) ---
 
 # Every font the styles name, for the font table (Word's substitution uses altName and
@@ -871,7 +852,7 @@ def make_template(out: Path) -> Path:
     _clean_template_package(document)
     buf = io.BytesIO()
     document.save(buf)
-    _atomic_write(Path(out), _zip_bytes(buf.getvalue(), fixed))
+    _atomic_write(Path(out), zip_bytes(buf.getvalue(), fixed))
     return Path(out)
 
 
@@ -1409,37 +1390,16 @@ def _open_template(template: Path) -> Any:
             code="docx.template_invalid")]) from exc
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _atomic_write(out: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``out`` and move it into place."""
-    out = Path(out)
-    tmp_name = None
+    """Write ``data`` to ``out`` atomically (OutputError naming the file on failure)."""
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o666 & ~_umask()) if hasattr(os, "fchmod") else None
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, out)
-        tmp_name = None
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(Path(out), data)
     except OSError as exc:
         raise OutputError("无法写入申报书", [Problem(
             f"写入失败：{exc.strerror or exc}", Location(str(out)),
             hint="如果该文件正在 Word 或 WPS 中打开，请先关闭；并检查文件夹是否可写、磁盘是否已满",
             code="docx.write")]) from exc
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path, *,
@@ -1519,6 +1479,6 @@ def write_docx(app: Application, sections: Sequence[RenderedSection], out: Path,
 
     buf = io.BytesIO()
     document.save(buf)
-    _atomic_write(Path(out), _zip_bytes(buf.getvalue(), when))
+    _atomic_write(Path(out), zip_bytes(buf.getvalue(), when))
     return problems
 

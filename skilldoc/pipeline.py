@@ -31,6 +31,7 @@ from .errors import (
     SkilldocError,
     ToolMissing,
 )
+from .fileio import user_mode
 from .form import EVIDENCE_PARTS, LAYOUT, SECTIONS
 from .model import Application, EvidenceItem, Header, PageRange, Project, SectionSource
 
@@ -481,7 +482,7 @@ def _move_into_place(staged: dict[str, Path], out_dir: Path) -> dict[str, Path]:
                for target in targets.values() if target.is_dir()]
     if blocked:
         raise OutputError(problems=blocked)
-    mode = 0o666 & ~_umask()  # temp files are private (0600); outputs get the user's usual mode
+    mode = user_mode()  # temp files are private (0600); outputs get the user's usual mode
     backup_dir = next(iter(staged.values())).parent / ".previous" if staged else out_dir
     done: list[tuple[Path, Path | None]] = []  # (target, backup of the file it replaced)
     try:
@@ -540,12 +541,6 @@ def os_reason(exc: OSError) -> str:
         return "文件正被其他程序打开（如 Word、WPS 或 PDF 阅读器）"
     text = _ERRNO_TEXT.get(exc.errno or -1)
     return text if text else f"系统错误 {exc.errno}（{exc.strerror or exc}）"
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _human_size(size: int) -> str:

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
+from .fileio import write_atomically
 from .model import Project, SectionSource
 from .workbook import write_workbook
 
@@ -71,14 +70,7 @@ def section_starter(section: form.Section) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 def evidence_readme() -> str:

@@ -22,3 +22,26 @@ def build_timestamp(app: Application | None = None) -> dt.datetime:
     if isinstance(filled, dt.date):
         return dt.datetime(filled.year, filled.month, filled.day, 12, 0, tzinfo=dt.UTC)
     return FALLBACK
+
+
+def zip_bytes(data: bytes, when: dt.datetime | tuple[int, int, int, int, int, int]) -> bytes:
+    """Re-pack an Office file (.docx, .xlsx) byte-reproducibly.
+
+    ``zipfile`` stamps every entry with the current time and the host's attributes; this
+    rewrites the package with ``[Content_Types].xml`` first, the other entries sorted, one
+    fixed date (``when``) and no host attributes.
+    """
+    import io
+    import zipfile
+
+    if isinstance(when, dt.datetime):
+        when = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()

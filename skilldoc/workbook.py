@@ -27,7 +27,6 @@ import os
 import posixpath
 import re
 import struct
-import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -49,8 +48,10 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, errors_in, warnings_in
+from .fileio import write_atomically
 from .form import FieldType
 from .model import Application, EvidenceItem, Expert, Header, Occupation, OccupationYear, Value, YearTotal
+from .reproducible import zip_bytes
 from .values import (
     ValueProblem,
     display,
@@ -178,7 +179,7 @@ def write_workbook(path: Path, year: int, app: Application | None = None) -> Non
     raw = io.BytesIO()
     archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps props.modified as set
-    _write_atomically(path, _fixed_zip(raw.getvalue(), (year, 1, 1, 0, 0, 0)))
+    _write_atomically(path, zip_bytes(raw.getvalue(), (year, 1, 1, 0, 0, 0)))
 
 
 def _fill(wb: Workbook, app: Application, years: Sequence[int]) -> None:
@@ -210,28 +211,9 @@ def _fill(wb: Workbook, app: Application, years: Sequence[int]) -> None:
                     _style_input(cell, column.field)
 
 
-def _fixed_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """Re-pack a zip with every entry's timestamp fixed (zipfile stamps the current time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info))
-    return out.getvalue()
-
-
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx.tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
     except OSError as exc:
         raise OutputError(problems=[Problem(
             f"无法写入工作簿：{exc.strerror or exc}",

@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from . import form, limits
 from .errors import InputError, Location, OutputError, Problem, Severity, SkilldocError
+from .fileio import write_atomically
 from .model import Application, Header, PageRange, SectionSource
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -428,7 +428,7 @@ def save_section(directory: str | Path, number: int, text: str, *, base_version:
         path.parent.mkdir(parents=True, exist_ok=True)
         if current.exists:
             backup = _keep_previous(path)
-        _write_atomically(path, data)
+        write_atomically(path, data)
     except OSError as exc:
         from .pipeline import os_reason
 
@@ -448,7 +448,7 @@ def _keep_previous(path: Path) -> Path:
     while target.exists():
         target = history / f"{path.stem} {stamp}-{n}{path.suffix}"
         n += 1
-    _write_atomically(target, path.read_bytes())
+    write_atomically(target, path.read_bytes())
     kept = sorted((p for p in history.glob(f"{path.stem} *{path.suffix}") if p.is_file()),
                   key=lambda p: (p.stat().st_mtime_ns, p.name))
     for old in kept[:-limits.WORKBENCH_SECTION_HISTORY]:
@@ -457,16 +457,6 @@ def _keep_previous(path: Path) -> Path:
         except OSError:
             pass
     return target
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".skilldoc-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)  # gone already when it was moved into place
 
 
 def _inside_or_refuse(root: Path, path: Path) -> None:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import limits
 from ..errors import EvidenceError, InputError, Location, OutputError, Problem, Severity
+from ..fileio import user_mode
 from ..model import PageRange
 from .stamp import FONT_SIZE, Align, Box, format_stamp, place_stamp, stamp_content
 from .writer import OutlineNode, PageLabel, StampSpec, StreamingPdfWriter
@@ -340,7 +341,7 @@ def _write_atomically(out: Path, write: Callable[[Any, Path], BundleResult]) -> 
             tmp = folder / f"{out.stem}.tmp"
             with open(tmp, "wb", buffering=1 << 20) as fh:
                 result = write(fh, out)
-            os.chmod(tmp, 0o666 & ~_umask())  # the user's usual mode, whatever the folder's
+            os.chmod(tmp, user_mode())  # the user's usual mode, whatever the folder's
             os.replace(tmp, out)
     except OSError as exc:
         raise OutputError(problems=[Problem(f"无法写入 {out}：{exc.strerror or exc}", Location(str(out)),
@@ -348,12 +349,6 @@ def _write_atomically(out: Path, write: Callable[[Any, Path], BundleResult]) -> 
                                             code="output.write")]) from None
     result.size = out.stat().st_size
     return result
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _write(plan: BundlePlan, fh: Any, out: Path, front: FrontMatter | None, progress: Progress) -> BundleResult:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ..errors import InputError, Location, Problem
+from ..reproducible import zip_bytes
 from ..resources import template_path
 from .sheets import write_atomically
 
@@ -135,7 +135,7 @@ def write_report(path: Path, content: ReportContent, *, when: dt.datetime, templ
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    write_atomically(path, _zip_bytes(buffer.getvalue(), stamp))
+    write_atomically(path, zip_bytes(buffer.getvalue(), stamp))
 
 
 def _cell_text(cell: object, text: str, names: set[str], bold: bool = False) -> None:
@@ -144,14 +144,3 @@ def _cell_text(cell: object, text: str, names: set[str], bold: bool = False) -> 
         paragraph.style = TABLE_TEXT
     run = paragraph.add_run(_clean(text))
     run.bold = bold or None
-
-
-def _zip_bytes(data: bytes, when: dt.datetime) -> bytes:
-    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()

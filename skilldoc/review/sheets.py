@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -32,8 +30,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .. import limits
+from .. import fileio, limits
 from ..errors import InputError, Location, OutputError, Problem
+from ..reproducible import zip_bytes
 
 FONT_NAME = "宋体"
 FONT = Font(name=FONT_NAME, size=11)
@@ -479,38 +478,16 @@ def _save(wb: Workbook, path: Path, title: str, when: dt.datetime) -> None:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps props.modified as set
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    write_atomically(path, _fixed_zip(raw.getvalue(), date_time))
-
-
-def _fixed_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
+    write_atomically(path, zip_bytes(raw.getvalue(), date_time))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` beside ``path`` and move it into place (OutputError naming the file on failure)."""
-    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-        tmp = None
+        fileio.write_atomically(path, data)
     except OSError as exc:
         raise OutputError(problems=[Problem(
             f"无法写入：{exc.strerror or exc}", Location(str(path)),
             hint="请确认文件夹存在且可写，并且该文件没有在 Excel/WPS/Word 中打开；或用 -o 指定另一个文件夹",
             code="output.review")]) from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)

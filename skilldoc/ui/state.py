@@ -9,7 +9,6 @@ import json
 import os
 import queue
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 from .. import api, limits
 from ..errors import Problem, SkilldocError
+from ..fileio import write_atomically
 
 CONFIG_ENV = "SKILLDOC_CONFIG_DIR"
 
@@ -55,10 +55,8 @@ class RecentFolders:
         folders = [folder] + [p for p in self.load() if p != folder]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".recent-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump([str(p) for p in folders[: limits.WORKBENCH_RECENT]], fh, ensure_ascii=False)
-            os.replace(tmp, self.path)
+            recent = [str(p) for p in folders[: limits.WORKBENCH_RECENT]]
+            write_atomically(self.path, json.dumps(recent, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass  # remembering is a convenience; never fail opening a folder for it
 

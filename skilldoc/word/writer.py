@@ -12,12 +12,11 @@ with their typed number, bold runs, tables with a bold header row.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..fileio import write_atomically
 from ..markup import Block, Heading, ListItem, Paragraph, Run, Table, parse
 from .ooxml import R_NS, W_NS, Element, element, serialize, sub, w
 
@@ -223,13 +222,4 @@ def write_section(path: Path, markup: str, note: Sequence[str] = ()) -> None:
     ``note`` lines come first as grey paragraphs typed verbatim (the starter's guidance,
     wrapped in a Jinja comment so that it never reaches the 申报书).
     """
-    data = docx_bytes(parse(markup), note)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=Path(path).parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), docx_bytes(parse(markup), note))
