@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 from types import CodeType, FrameType, MappingProxyType
@@ -50,6 +50,7 @@ from . import form, limits
 from .errors import InputError, Location, Problem, Severity
 from .markup import Block, parse
 from .model import Application, EvidenceItem, Expert, Occupation, PageMap, SectionSource, YearTotal
+from .values import percent_of, round_half_up
 
 # --- values as templates print them ----------------------------------------------
 
@@ -95,7 +96,7 @@ def _value(value: object) -> Any:
 def _percent(part: int | None, whole: int | None) -> Decimal | None:
     if part is None or not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return percent_of(part, whole)  # the one rounding rule (values.round_half_up)
 
 
 # --- Chinese numerals ----------------------------------------------------------------
@@ -952,8 +953,7 @@ def f_percent(n: int | Decimal, digits: object = None) -> object:
         return number_text(n) + "%"
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 6:
         return _filter_fail("百分比", digits, "小数位数（0–6 的整数），如 百分比(1)")
-    quantum = Decimal(1).scaleb(-digits)
-    return format(Decimal(n).quantize(quantum, ROUND_HALF_UP), "f") + "%"
+    return format(round_half_up(n, digits), "f") + "%"
 
 
 @_filter("日期", "日期", numeric=False)
